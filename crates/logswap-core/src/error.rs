@@ -1,0 +1,103 @@
+//! The typed error of every fallible logswap call.
+
+use std::fmt;
+use std::io;
+use std::path::Path;
+
+/// What went wrong, without the details; match on it to decide what to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A target file could not be opened or its folder created.
+    Open,
+    /// Writing to or flushing the target failed.
+    Write,
+    /// The backend was already shut down.
+    ShutDown,
+    /// The writer thread is gone (it panicked or could not start).
+    WriterDied,
+    /// A `flush` or `shutdown` gave up after its time limit.
+    Timeout,
+    /// A builder or parser was given a setting it cannot use.
+    InvalidConfig,
+}
+
+/// The error of every fallible logswap call: a kind, a message, and the OS error if any.
+///
+/// ```
+/// use logswap_core::{ErrorKind, Target};
+///
+/// let err = Target::file("/proc/definitely/not/here.log").open().unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Open);
+/// assert!(err.to_string().contains("/proc/definitely/not/here.log"));
+/// ```
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    source: Option<io::Error>,
+}
+
+impl Error {
+    /// An error of `kind` with a message, for backends built on this crate.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// An error of `kind` caused by an I/O error, which becomes its source.
+    pub fn with_io(kind: ErrorKind, message: impl Into<String>, source: io::Error) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            source: Some(source),
+        }
+    }
+
+    pub(crate) fn open(path: &Path, source: io::Error) -> Self {
+        Error::with_io(
+            ErrorKind::Open,
+            format!("cannot open log file {}: {source}", path.display()),
+            source,
+        )
+    }
+
+    pub(crate) fn invalid_config(message: String) -> Self {
+        Error::new(ErrorKind::InvalidConfig, message)
+    }
+
+    /// The backend was shut down before this call.
+    pub fn shut_down(backend: &str) -> Self {
+        Error::new(
+            ErrorKind::ShutDown,
+            format!("the {backend} backend is shut down"),
+        )
+    }
+
+    /// What kind of error this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The human-readable message, without the source error's chain.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}

@@ -1,0 +1,211 @@
+//! The JSON line format: one record, one `\n`-terminated line, written into a
+//! caller-owned buffer.
+//!
+//! Keys come in this order: `ts`, `level`, `target`, `msg`, `thread_id`, `thread_name`
+//! (omitted when the thread has none), then the fields in call order:
+//!
+//! ```text
+//! {"ts":"2026-12-04T15:22:42.123456Z","level":"INFO","target":"app","msg":"query processed","thread_id":1,"thread_name":"main","iteration":7,"query_time_ms":12.5,"model":"llama-3-8b","tokens":512}
+//! ```
+//!
+//! The rules that keep every line one valid JSON object:
+//! - Every string (keys too) is escaped, so no input can break a line in two or forge
+//!   a record; U+2028 and U+2029 are escaped as well.
+//! - A field whose key is reserved ([`RESERVED_KEYS`]) is written under
+//!   [`RENAMED_KEY_PREFIX`] + key (`"msg"` becomes `"fields.msg"`): a user key never
+//!   overwrites a reserved one.
+//! - When two fields end up with the same key, the last one wins and the earlier ones
+//!   are left out, so no line holds a key twice. Bound context comes before the call's
+//!   own fields, so the call site overrides the context.
+//! - NaN and the infinities become `null`; JSON values nested deeper than
+//!   [`crate::MAX_JSON_DEPTH`] are cut with [`crate::DEPTH_CUT_MARKER`].
+
+mod escape;
+mod timestamp;
+
+use std::collections::HashSet;
+
+pub use timestamp::write_timestamp;
+
+use crate::field::Field;
+use crate::record::Record;
+use crate::value::{Value, MAX_JSON_DEPTH};
+
+/// The keys the format itself writes; a field cannot take them.
+pub const RESERVED_KEYS: [&str; 6] = ["ts", "level", "target", "msg", "thread_id", "thread_name"];
+
+/// What is put in front of a field key that equals a reserved key.
+pub const RENAMED_KEY_PREFIX: &str = "fields.";
+
+/// Above this many fields, duplicate keys are found with a hash set instead of by
+/// comparing every pair.
+const PAIRWISE_LIMIT: usize = 32;
+
+/// Appends `record` to `out` as one JSON line, ending in `\n`.
+///
+/// ```
+/// use logswap_core::{format::format_record, Field, Level, Record};
+///
+/// let record = Record::new(Level::Info, "app", "query processed", [Field::new("tokens", 512)].into());
+/// let mut line = Vec::new();
+/// format_record(&record, &mut line);
+/// let parsed: serde_json::Value = serde_json::from_slice(&line).unwrap();
+/// assert_eq!(parsed["msg"], "query processed");
+/// assert_eq!(parsed["tokens"], 512);
+/// assert_eq!(line.iter().filter(|&&b| b == b'\n').count(), 1);
+/// ```
+pub fn format_record(record: &Record, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"ts\":\"");
+    write_timestamp(record.timestamp, out);
+    out.extend_from_slice(b"\",\"level\":\"");
+    out.extend_from_slice(record.level.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"target\":");
+    escape::write_string(out, &record.target);
+    out.extend_from_slice(b",\"msg\":");
+    escape::write_string(out, &record.message);
+    out.extend_from_slice(b",\"thread_id\":");
+    out.extend_from_slice(itoa::Buffer::new().format(record.thread.id).as_bytes());
+    if let Some(name) = record.thread.name {
+        out.extend_from_slice(b",\"thread_name\":");
+        escape::write_string(out, name);
+    }
+    write_fields(&record.fields, out);
+    out.extend_from_slice(b"}\n");
+}
+
+fn write_fields(fields: &[Field], out: &mut Vec<u8>) {
+    if fields.len() <= PAIRWISE_LIMIT {
+        for (i, field) in fields.iter().enumerate() {
+            let key = OutputKey::of(&field.key);
+            if !fields[i + 1..]
+                .iter()
+                .any(|later| OutputKey::of(&later.key) == key)
+            {
+                write_field(key, &field.value, out);
+            }
+        }
+    } else {
+        let mut seen = HashSet::with_capacity(fields.len());
+        let mut keep = vec![false; fields.len()];
+        for (i, field) in fields.iter().enumerate().rev() {
+            keep[i] = seen.insert(OutputKey::of(&field.key).joined());
+        }
+        for (field, keep) in fields.iter().zip(keep) {
+            if keep {
+                write_field(OutputKey::of(&field.key), &field.value, out);
+            }
+        }
+    }
+}
+
+fn write_field(key: OutputKey<'_>, value: &Value, out: &mut Vec<u8>) {
+    out.extend_from_slice(b",\"");
+    escape::write_escaped(out, key.prefix);
+    escape::write_escaped(out, key.key);
+    out.extend_from_slice(b"\":");
+    write_value(value, out);
+}
+
+/// A field's key as written: a reserved key gets the prefix.
+#[derive(Clone, Copy)]
+struct OutputKey<'a> {
+    prefix: &'static str,
+    key: &'a str,
+}
+
+impl<'a> OutputKey<'a> {
+    fn of(key: &'a str) -> Self {
+        let prefix = if RESERVED_KEYS.contains(&key) {
+            RENAMED_KEY_PREFIX
+        } else {
+            ""
+        };
+        OutputKey { prefix, key }
+    }
+
+    fn joined(self) -> String {
+        [self.prefix, self.key].concat()
+    }
+}
+
+impl PartialEq for OutputKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        if self.prefix.len() == other.prefix.len() {
+            // Both plain or both prefixed.
+            return self.key == other.key;
+        }
+        let (a, b) = (
+            self.prefix.bytes().chain(self.key.bytes()),
+            other.prefix.bytes().chain(other.key.bytes()),
+        );
+        self.prefix.len() + self.key.len() == other.prefix.len() + other.key.len() && a.eq(b)
+    }
+}
+
+fn write_value(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::I64(n) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
+        Value::U64(n) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
+        Value::F64(f) => write_f64(*f, out),
+        Value::Str(s) => escape::write_string(out, s),
+        Value::Json(json) => write_json(json.as_json(), 1, out),
+    }
+}
+
+fn write_f64(f: f64, out: &mut Vec<u8>) {
+    if f.is_finite() {
+        out.extend_from_slice(ryu::Buffer::new().format_finite(f).as_bytes());
+    } else {
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// Writes a JSON tree; `depth` counts the containers around `json`, and the cut is
+/// repeated here so the recursion is bounded whatever the tree.
+fn write_json(json: &serde_json::Value, depth: usize, out: &mut Vec<u8>) {
+    use serde_json::Value as J;
+    match json {
+        J::Null => out.extend_from_slice(b"null"),
+        J::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        J::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                out.extend_from_slice(itoa::Buffer::new().format(u).as_bytes());
+            } else if let Some(i) = n.as_i64() {
+                out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
+            } else {
+                write_f64(n.as_f64().unwrap_or(f64::NAN), out);
+            }
+        }
+        J::String(s) => escape::write_string(out, s),
+        J::Array(_) | J::Object(_) if depth > MAX_JSON_DEPTH => {
+            escape::write_string(out, crate::value::DEPTH_CUT_MARKER);
+        }
+        J::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_json(item, depth + 1, out);
+            }
+            out.push(b']');
+        }
+        J::Object(map) => {
+            out.push(b'{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                escape::write_string(out, key);
+                out.push(b':');
+                write_json(item, depth + 1, out);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,105 @@
+//! Tests of the line format: exact lines, renamed and duplicate keys, odd values.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use super::*;
+use crate::field::Fields;
+use crate::level::Level;
+use crate::record::ThreadInfo;
+
+fn line(fields: Fields) -> String {
+    let mut record = Record::new(Level::Info, "app", "query processed", fields);
+    record.timestamp = UNIX_EPOCH + Duration::from_micros(1_796_397_762_123_456);
+    record.thread = ThreadInfo {
+        id: 1,
+        name: Some("main"),
+    };
+    let mut out = Vec::new();
+    format_record(&record, &mut out);
+    String::from_utf8(out).unwrap()
+}
+
+fn check(fields: impl Into<Fields>, expected_tail: &str) {
+    let head = r#"{"ts":"2026-12-04T15:22:42.123456Z","level":"INFO","target":"app","msg":"query processed","thread_id":1,"thread_name":"main""#;
+    assert_eq!(line(fields.into()), format!("{head}{expected_tail}}}\n"));
+}
+
+#[test]
+fn writes_the_documented_line() {
+    check(
+        [
+            Field::new("iteration", 7),
+            Field::new("query_time_ms", 12.5),
+            Field::new("model", "llama-3-8b"),
+            Field::new("tokens", 512u32),
+        ],
+        r#","iteration":7,"query_time_ms":12.5,"model":"llama-3-8b","tokens":512"#,
+    );
+}
+
+#[test]
+fn omits_thread_name_when_the_thread_has_none() {
+    let mut record = Record::new(Level::Warn, "t", "m", Fields::new());
+    record.thread = ThreadInfo { id: 9, name: None };
+    let mut out = Vec::new();
+    format_record(&record, &mut out);
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.ends_with("\"msg\":\"m\",\"thread_id\":9}\n"), "{text}");
+}
+
+#[test]
+fn reserved_keys_are_renamed_and_the_last_duplicate_wins() {
+    check(
+        [Field::new("msg", "user's"), Field::new("level", 3)],
+        r#","fields.msg":"user's","fields.level":3"#,
+    );
+    check(
+        [Field::new("a", 1), Field::new("b", 2), Field::new("a", 3)],
+        r#","b":2,"a":3"#,
+    );
+    // A literal "fields.msg" collides with the renamed "msg".
+    check(
+        [Field::new("msg", 1), Field::new("fields.msg", 2)],
+        r#","fields.msg":2"#,
+    );
+}
+
+#[test]
+fn many_duplicate_keys_are_resolved_the_same_way() {
+    let fields: Fields = (0..1000)
+        .map(|i| Field::new(format!("k{}", i % 10), i))
+        .collect();
+    let text = line(fields);
+    let expected: String = (990..1000)
+        .map(|i| format!(r#","k{}":{i}"#, i % 10))
+        .collect();
+    assert!(text.ends_with(&format!("{expected}}}\n")), "{text}");
+}
+
+#[test]
+fn non_finite_floats_are_null() {
+    check(
+        [
+            Field::new("nan", f64::NAN),
+            Field::new("inf", f64::INFINITY),
+            Field::new("neg", f64::NEG_INFINITY),
+            Field::new("tiny", 1e-300),
+        ],
+        r#","nan":null,"inf":null,"neg":null,"tiny":1e-300"#,
+    );
+}
+
+#[test]
+fn json_values_match_serde_json() {
+    let json =
+        serde_json::json!({"a": [1, -2, 3.5, null, true], "b": {"c": "d\n\"e\""}, "u": u64::MAX});
+    check(
+        [Field::new("obj", json.clone())],
+        &format!(",\"obj\":{}", serde_json::to_string(&json).unwrap()),
+    );
+}
+
+#[test]
+fn keys_are_escaped() {
+    check([Field::new("a\"b\nc", 1)], r#","a\"b\nc":1"#);
+}
