@@ -208,7 +208,7 @@ mod tests {
     impl Write for FillsUp {
         fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
             if self.room == 0 {
-                return Err(io::Error::new(io::ErrorKind::StorageFull, "no room"));
+                return Err(io::Error::other("no room"));
             }
             let n = buf.len().min(self.room);
             self.room -= n;

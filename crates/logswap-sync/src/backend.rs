@@ -1,0 +1,161 @@
+//! `SyncBackend`, its `Builder` and `FlushPolicy`.
+
+use std::cell::Cell;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use logswap_core::format::format_record;
+use logswap_core::sink::{Sink, DEFAULT_BUFFER_BYTES};
+use logswap_core::{Backend, Counters, Error, Record, Stats, Target};
+
+/// When the synchronous backend writes to its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FlushPolicy {
+    /// Write and flush each record before `emit` returns (the default): nothing is lost
+    /// at a crash, and every call pays for a system call.
+    #[default]
+    EveryRecord,
+    /// Collect lines in a buffer, written when it fills and on `flush`, `shutdown` and drop.
+    Buffered,
+}
+
+/// Builds a [`SyncBackend`]. Defaults: target [`Target::Stdout`],
+/// [`FlushPolicy::EveryRecord`], a 64 KiB buffer for [`FlushPolicy::Buffered`].
+#[derive(Debug)]
+pub struct Builder {
+    target: Target,
+    policy: FlushPolicy,
+    buffer_bytes: usize,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            target: Target::Stdout,
+            policy: FlushPolicy::default(),
+            buffer_bytes: DEFAULT_BUFFER_BYTES,
+        }
+    }
+}
+
+impl Builder {
+    /// Where lines go.
+    pub fn target(mut self, target: Target) -> Self {
+        self.target = target;
+        self
+    }
+
+    /// When lines are written.
+    pub fn flush_policy(mut self, policy: FlushPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// How many bytes [`FlushPolicy::Buffered`] collects before it writes.
+    pub fn buffer_bytes(mut self, bytes: usize) -> Self {
+        self.buffer_bytes = bytes;
+        self
+    }
+
+    /// Opens the target; a file that cannot be opened is an error naming it.
+    pub fn build(self) -> Result<SyncBackend, Error> {
+        let counters = Arc::new(Counters::default());
+        let buffer_limit = match self.policy {
+            FlushPolicy::EveryRecord => 0,
+            FlushPolicy::Buffered => self.buffer_bytes,
+        };
+        let sink = Sink::new(self.target.open()?, buffer_limit, counters.clone());
+        Ok(SyncBackend {
+            sink: Mutex::new(Some(sink)),
+            policy: self.policy,
+            counters,
+        })
+    }
+}
+
+/// A backend that formats and writes on the caller's thread; see the crate docs.
+#[derive(Debug)]
+pub struct SyncBackend {
+    /// `None` once shut down.
+    sink: Mutex<Option<Sink>>,
+    policy: FlushPolicy,
+    counters: Arc<Counters>,
+}
+
+thread_local! {
+    /// The line buffer this thread formats into, reused across calls.
+    static LINE: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+    /// Set while this thread holds a backend's lock, to catch re-entrant logging.
+    static WRITING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A formatted line larger than this is not kept for reuse.
+const KEPT_LINE_CAPACITY: usize = 64 * 1024;
+
+impl SyncBackend {
+    /// A builder with the defaults.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<Sink>> {
+        // The sink catches panics in the target, so a poisoned lock holds a sound sink.
+        self.sink
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Backend for SyncBackend {
+    fn emit(&self, record: Record) {
+        self.counters.record_emitted();
+        if WRITING.try_with(Cell::get).unwrap_or(false) {
+            // Logged from inside our own target's write: the lock is ours already.
+            self.counters.record_dropped(1);
+            return;
+        }
+        let mut line = LINE.try_with(Cell::take).unwrap_or_default();
+        line.clear();
+        format_record(&record, &mut line);
+        drop(record);
+        {
+            let mut guard = self.lock();
+            match guard.as_mut() {
+                None => self.counters.record_dropped(1),
+                Some(sink) => {
+                    let _ = WRITING.try_with(|w| w.set(true));
+                    sink.push_line(&line);
+                    if self.policy == FlushPolicy::EveryRecord {
+                        let _ = sink.flush();
+                    }
+                    let _ = WRITING.try_with(|w| w.set(false));
+                }
+            }
+        }
+        if line.capacity() <= KEPT_LINE_CAPACITY {
+            let _ = LINE.try_with(|kept| kept.set(line));
+        }
+    }
+
+    fn flush(&self) -> Result<(), Error> {
+        match self.lock().as_mut() {
+            Some(sink) => sink.flush(),
+            None => Ok(()),
+        }
+    }
+
+    fn shutdown(&self) -> Result<(), Error> {
+        let sink = self.lock().take();
+        match sink {
+            Some(mut sink) => sink.flush(),
+            None => Ok(()),
+        }
+    }
+
+    fn stats(&self) -> Stats {
+        self.counters.snapshot()
+    }
+
+    fn name(&self) -> &'static str {
+        "sync"
+    }
+}
