@@ -4,7 +4,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
@@ -33,7 +36,10 @@ fn every_rust_file_starts_with_a_module_doc_line() {
             !text.trim_start().starts_with("//!")
         })
         .collect();
-    assert!(missing.is_empty(), "files without a `//!` first line: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "files without a `//!` first line: {missing:?}"
+    );
 }
 
 #[test]
@@ -59,7 +65,8 @@ fn the_readme_test_command_is_the_one_ci_runs() {
         .find(|line| line.starts_with("cargo test"))
         .expect("the README's quick start has a `cargo test` line");
     assert!(
-        ci.lines().any(|line| line.trim() == format!("TEST_COMMAND=\"{command}\"")),
+        ci.lines()
+            .any(|line| line.trim() == format!("TEST_COMMAND=\"{command}\"")),
         ".ci/run must run the README's test command `{command}` as TEST_COMMAND"
     );
 }

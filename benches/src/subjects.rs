@@ -1,0 +1,79 @@
+//! Every backend x mode the benchmark knows, and how to build each for a target.
+
+use std::sync::Arc;
+
+use anyhow::{bail, Result};
+use logswap_core::{Backend, Target};
+use logswap_sync::{FlushPolicy, SyncBackend};
+
+/// One backend in one mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subject {
+    /// The backend's name, as `--backends` takes it.
+    pub backend: &'static str,
+    /// The mode's name.
+    pub mode: &'static str,
+    /// Whether this mode promises to lose nothing (its sequences must then be complete).
+    pub lossless: bool,
+}
+
+/// Every subject, in table order.
+pub const SUBJECTS: &[Subject] = &[
+    Subject {
+        backend: "sync",
+        mode: "every-record",
+        lossless: true,
+    },
+    Subject {
+        backend: "sync",
+        mode: "buffered",
+        lossless: true,
+    },
+];
+
+/// The backends' names, in table order, without repeats.
+pub fn backend_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = SUBJECTS.iter().map(|s| s.backend).collect();
+    names.dedup();
+    names
+}
+
+/// Finds the subject `backend`/`mode`.
+pub fn find(backend: &str, mode: &str) -> Result<Subject> {
+    match SUBJECTS
+        .iter()
+        .find(|s| s.backend == backend && s.mode == mode)
+    {
+        Some(subject) => Ok(*subject),
+        None => bail!(
+            "unknown backend/mode {backend}/{mode}; known: {}",
+            SUBJECTS
+                .iter()
+                .map(|s| format!("{}/{}", s.backend, s.mode))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+impl Subject {
+    /// Builds the backend in this mode, writing to `target`, with default options.
+    pub fn build(&self, target: Target) -> Result<Arc<dyn Backend>> {
+        let backend: Arc<dyn Backend> = match (self.backend, self.mode) {
+            ("sync", "every-record") => Arc::new(
+                SyncBackend::builder()
+                    .target(target)
+                    .flush_policy(FlushPolicy::EveryRecord)
+                    .build()?,
+            ),
+            ("sync", "buffered") => Arc::new(
+                SyncBackend::builder()
+                    .target(target)
+                    .flush_policy(FlushPolicy::Buffered)
+                    .build()?,
+            ),
+            (backend, mode) => bail!("no builder for {backend}/{mode}"),
+        };
+        Ok(backend)
+    }
+}

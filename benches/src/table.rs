@@ -1,0 +1,156 @@
+//! The comparison table: one row per backend x mode x threads (the median run), the
+//! reference rows, and each row's ratios to the best row and to the limits.
+
+use std::fmt::Write;
+
+use crate::result::{RowKind, RunResult};
+
+/// A row of the table: what was planned, and what came of it.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Backend or reference.
+    pub kind: RowKind,
+    /// Backend (or reference) name.
+    pub backend: String,
+    /// Mode (`-` for references).
+    pub mode: String,
+    /// Producer threads.
+    pub threads: u32,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+/// What came of a planned row.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Finished: the median run by records/s, and how many runs finished.
+    Measured {
+        /// The median run.
+        median: Box<RunResult>,
+        /// Finished runs.
+        runs: usize,
+    },
+    /// Stopped by Ctrl+C during its first run.
+    Interrupted,
+    /// A run failed to start or crashed; the message says why.
+    Failed(String),
+    /// Never started (Ctrl+C came first).
+    NotRun,
+}
+
+impl Row {
+    /// The median run, if the row was measured.
+    pub fn measured(&self) -> Option<&RunResult> {
+        match &self.outcome {
+            Outcome::Measured { median, .. } => Some(median),
+            _ => None,
+        }
+    }
+}
+
+/// The median run of `runs` by records/s (the lower middle one for an even count).
+pub fn median_run(mut runs: Vec<RunResult>) -> Option<RunResult> {
+    runs.sort_by(|a, b| a.records_per_sec.total_cmp(&b.records_per_sec));
+    let middle = runs.len().checked_sub(1)? / 2;
+    Some(runs.swap_remove(middle))
+}
+
+fn reference<'a>(rows: &'a [Row], name: &str) -> Option<&'a RunResult> {
+    rows.iter()
+        .filter(|r| r.kind == RowKind::Reference && r.backend == name)
+        .find_map(Row::measured)
+}
+
+fn ratio(value: f64, base: Option<f64>) -> String {
+    match base {
+        Some(base) if base > 0.0 => format!("{:.2}", value / base),
+        _ => "-".into(),
+    }
+}
+
+fn thousands(value: f64) -> String {
+    let digits = format!("{:.0}", value);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Renders the Markdown table.
+///
+/// Ratios: "rate / best" is the row's records/s over the best backend row's with the same
+/// thread count; "rate / limit" is over the slower of the format-only and write-only rows;
+/// "p50 / clock" is the row's median latency over the clock row's.
+pub fn render(rows: &[Row]) -> String {
+    let clock_p50 = reference(rows, "clock").map(|r| r.latency.p50 as f64);
+    let limit_rate = match (
+        reference(rows, "format-only"),
+        reference(rows, "write-only"),
+    ) {
+        (Some(f), Some(w)) => Some(f.records_per_sec.min(w.records_per_sec)),
+        (Some(one), None) | (None, Some(one)) => Some(one.records_per_sec),
+        (None, None) => None,
+    };
+    let best_rate = |threads: u32| {
+        rows.iter()
+            .filter(|r| r.kind == RowKind::Backend && r.threads == threads)
+            .filter_map(Row::measured)
+            .map(|r| r.records_per_sec)
+            .reduce(f64::max)
+    };
+    let mut out = String::new();
+    out.push_str("| backend | mode | threads | p50 ns | p99 ns | p99.9 ns | max ns | records/s | drain ms | bytes/line | dropped | lost | verified | blocked/query 5 logs ns | blocked/query 10 logs ns | peak RSS MiB | disabled call ns | rate / best | rate / limit | p50 / clock |\n");
+    out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for row in rows {
+        let name = match row.kind {
+            RowKind::Backend => row.backend.clone(),
+            RowKind::Reference => format!("limit: {}", row.backend),
+        };
+        let Some(r) = row.measured() else {
+            let what = match &row.outcome {
+                Outcome::Interrupted => "interrupted".to_owned(),
+                Outcome::Failed(why) => format!("failed: {}", why.replace('|', "/")),
+                _ => "not run".to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "| {name} | {} | {} | {what} |{}",
+                row.mode,
+                row.threads,
+                " |".repeat(17)
+            );
+            continue;
+        };
+        let is_backend = row.kind == RowKind::Backend;
+        let dash = |text: String| if is_backend { text } else { "-".to_owned() };
+        let blocked = r.blocked_per_query;
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            row.mode,
+            row.threads,
+            r.latency.p50,
+            r.latency.p99,
+            r.latency.p999,
+            r.latency.max,
+            thousands(r.records_per_sec),
+            dash(format!("{:.1}", r.drain_ms)),
+            if r.bytes_per_line > 0.0 { format!("{:.0}", r.bytes_per_line) } else { "-".into() },
+            dash(r.dropped.to_string()),
+            dash(r.lost.to_string()),
+            if is_backend { if r.verified.ok { "yes".into() } else { "NO".into() } } else { "-".to_owned() },
+            blocked.map_or("-".into(), |b| format!("{:.0}", b.logs_5_ns)),
+            blocked.map_or("-".into(), |b| format!("{:.0}", b.logs_10_ns)),
+            r.peak_rss_kib.map_or("-".into(), |k| format!("{:.1}", k as f64 / 1024.0)),
+            r.disabled_call_ns.map_or("-".into(), |ns| format!("{ns:.1}")),
+            dash(ratio(r.records_per_sec, best_rate(row.threads))),
+            dash(ratio(r.records_per_sec, limit_rate)),
+            ratio(r.latency.p50 as f64, clock_p50),
+        );
+    }
+    out
+}
