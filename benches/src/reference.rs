@@ -10,13 +10,19 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use hdrhistogram::Histogram;
 use logswap_core::format::format_record;
-use logswap_core::{Field, Fields, Level, Record};
+use logswap_core::{Field, Fields, Level, Record, Value};
 
 use crate::result::{latency_histogram, Latency, RowKind, RunResult, Verification};
 use crate::workload::{query_time_ms, tokens, MESSAGE, MODEL};
 
 /// The names of the reference rows, in table order.
-pub const REFERENCES: [&str; 4] = ["clock", "format-only", "channel-only", "write-only"];
+pub const REFERENCES: [&str; 5] = [
+    "clock",
+    "format-only",
+    "serde-json-format",
+    "channel-only",
+    "write-only",
+];
 
 /// A workload record as the backends' callers build it.
 pub fn workload_record(seq: u64, logs_per_query: u64) -> Record {
@@ -62,6 +68,20 @@ pub fn run_reference(
                 let call = Instant::now();
                 line.clear();
                 format_record(&workload_record(seq, per_query), &mut line);
+                latency.saturating_record(call.elapsed().as_nanos() as u64);
+                bytes += line.len();
+            }
+            finished = Instant::now();
+            bytes_per_line = bytes as f64 / records.max(1) as f64;
+        }
+        "serde-json-format" => {
+            let mut line = Vec::with_capacity(512);
+            let mut bytes = 0;
+            started = Instant::now();
+            for seq in 0..records {
+                let call = Instant::now();
+                line.clear();
+                serde_json_line(&workload_record(seq, per_query), &mut line);
                 latency.saturating_record(call.elapsed().as_nanos() as u64);
                 bytes += line.len();
             }
@@ -122,6 +142,56 @@ pub fn run_reference(
     ))
 }
 
+/// A workload record formatted the common way, for comparison with the core formatter:
+/// a derived `Serialize` struct written by `serde_json::to_writer`, with the timestamp from
+/// chrono. For workload records the bytes equal `format_record`'s.
+pub fn serde_json_line(record: &Record, out: &mut Vec<u8>) {
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        ts: String,
+        level: &'static str,
+        target: &'a str,
+        msg: &'a str,
+        thread_id: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        thread_name: Option<&'a str>,
+        iteration: u64,
+        query_time_ms: f64,
+        model: &'a str,
+        tokens: u64,
+        producer: u64,
+        seq: u64,
+    }
+    let number = |i: usize| match record.fields.get(i).map(|f| &f.value) {
+        Some(Value::U64(n)) => *n,
+        Some(Value::I64(n)) => *n as u64,
+        _ => 0,
+    };
+    let line = Line {
+        ts: chrono::DateTime::<chrono::Utc>::from(record.timestamp)
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        level: record.level.as_str(),
+        target: &record.target,
+        msg: &record.message,
+        thread_id: record.thread.id,
+        thread_name: record.thread.name,
+        iteration: number(0),
+        query_time_ms: match record.fields.get(1).map(|f| &f.value) {
+            Some(Value::F64(x)) => *x,
+            _ => f64::NAN,
+        },
+        model: match record.fields.get(2).map(|f| &f.value) {
+            Some(Value::Str(s)) => s,
+            _ => "",
+        },
+        tokens: number(3),
+        producer: number(4),
+        seq: number(5),
+    };
+    let _ = serde_json::to_writer(&mut *out, &line);
+    out.push(b'\n');
+}
+
 fn reference_result(
     name: &str,
     records: u64,
@@ -157,5 +227,24 @@ fn reference_result(
             detail: "reference row: nothing to verify".into(),
         },
         interrupted: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_json_and_the_core_formatter_write_the_same_bytes_for_the_workload() {
+        for seq in (0..2000).chain([u64::MAX / 3]) {
+            let record = workload_record(seq, 5);
+            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+            format_record(&record, &mut ours);
+            serde_json_line(&record, &mut theirs);
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap()
+            );
+        }
     }
 }

@@ -32,13 +32,51 @@ pub(crate) fn write_string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// Eight copies of a byte, for the word-at-a-time tests below.
+const fn repeat(byte: u8) -> u64 {
+    u64::from_ne_bytes([byte; 8])
+}
+
+/// Whether any of the eight bytes in `word` may need attention: a control character, `"`,
+/// `\`, or a non-ASCII byte (which may start U+2028 or U+2029). False positives are fine:
+/// the caller then looks at each byte.
+#[inline]
+fn word_needs_attention(word: u64) -> bool {
+    let has_zero = |x: u64| x.wrapping_sub(repeat(0x01)) & !x & repeat(0x80);
+    let below_space = word.wrapping_sub(repeat(0x20)) & !word & repeat(0x80);
+    let quote = has_zero(word ^ repeat(b'"'));
+    let backslash = has_zero(word ^ repeat(b'\\'));
+    let non_ascii = word & repeat(0x80);
+    (below_space | quote | backslash | non_ascii) != 0
+}
+
+/// Whether any byte of `bytes` may need escaping, eight bytes at a time.
+#[inline]
+fn may_need_escaping(bytes: &[u8]) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    for chunk in words.by_ref() {
+        if word_needs_attention(u64::from_ne_bytes(chunk.try_into().expect("eight bytes"))) {
+            return true;
+        }
+    }
+    let rest = words.remainder();
+    let mut padded = [b'a'; 8];
+    padded[..rest.len()].copy_from_slice(rest);
+    word_needs_attention(u64::from_ne_bytes(padded))
+}
+
 /// Appends the escaped body of `s`, without quotes.
 pub(crate) fn write_escaped(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    if !may_need_escaping(bytes) {
+        out.extend_from_slice(bytes);
+        return;
+    }
     let mut copied_up_to = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let escape = ESCAPE[bytes[i] as usize];
+        let byte = bytes[i];
+        let escape = ESCAPE[byte as usize];
         if escape == 0 {
             i += 1;
             continue;
@@ -60,7 +98,6 @@ pub(crate) fn write_escaped(out: &mut Vec<u8>, s: &str) {
         }
         out.extend_from_slice(&bytes[copied_up_to..i]);
         if escape == b'u' {
-            let byte = bytes[i];
             out.extend_from_slice(b"\\u00");
             out.push(HEX[usize::from(byte >> 4)]);
             out.push(HEX[usize::from(byte & 0xF)]);
@@ -97,6 +134,24 @@ mod tests {
             "emoji 🦀 and é and \u{2027}",
             "\"emoji 🦀 and é and \u{2027}\"",
         );
+    }
+
+    #[test]
+    fn every_byte_value_at_every_position_of_a_word_is_escaped_right() {
+        for special in [
+            "\0", "\u{1f}", "\"", "\\", "\n", "é", "\u{2028}", "\u{7f}", " ", "~",
+        ] {
+            for before in 0..10 {
+                let input = format!("{}{special}{}", "a".repeat(before), "b".repeat(9));
+                let mut ours = Vec::new();
+                write_string(&mut ours, &input);
+                let back: String = serde_json::from_slice(&ours).unwrap();
+                assert_eq!(back, input);
+                if special != "\u{2028}" {
+                    assert_eq!(ours, serde_json::to_vec(&input).unwrap(), "{input:?}");
+                }
+            }
+        }
     }
 
     #[test]

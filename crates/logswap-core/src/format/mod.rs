@@ -21,6 +21,7 @@
 //!   [`crate::MAX_JSON_DEPTH`] are cut with [`crate::DEPTH_CUT_MARKER`].
 
 mod escape;
+mod float;
 mod timestamp;
 
 use std::collections::HashSet;
@@ -30,6 +31,7 @@ pub use timestamp::write_timestamp;
 use crate::field::Field;
 use crate::record::Record;
 use crate::value::{Value, MAX_JSON_DEPTH};
+use float::write_f64;
 
 /// The keys the format itself writes; a field cannot take them.
 pub const RESERVED_KEYS: [&str; 6] = ["ts", "level", "target", "msg", "thread_id", "thread_name"];
@@ -55,11 +57,10 @@ const PAIRWISE_LIMIT: usize = 32;
 /// assert_eq!(line.iter().filter(|&&b| b == b'\n').count(), 1);
 /// ```
 pub fn format_record(record: &Record, out: &mut Vec<u8>) {
+    out.reserve(160 + record.message.len());
     out.extend_from_slice(b"{\"ts\":\"");
     write_timestamp(record.timestamp, out);
-    out.extend_from_slice(b"\",\"level\":\"");
-    out.extend_from_slice(record.level.as_str().as_bytes());
-    out.extend_from_slice(b"\",\"target\":");
+    out.extend_from_slice(LEVEL_AND_TARGET_KEY[record.level.index()].as_bytes());
     escape::write_string(out, &record.target);
     out.extend_from_slice(b",\"msg\":");
     escape::write_string(out, &record.message);
@@ -73,15 +74,38 @@ pub fn format_record(record: &Record, out: &mut Vec<u8>) {
     out.extend_from_slice(b"}\n");
 }
 
+/// What follows the timestamp, for each level: one copy instead of three.
+const LEVEL_AND_TARGET_KEY: [&str; 5] = [
+    "\",\"level\":\"TRACE\",\"target\":",
+    "\",\"level\":\"DEBUG\",\"target\":",
+    "\",\"level\":\"INFO\",\"target\":",
+    "\",\"level\":\"WARN\",\"target\":",
+    "\",\"level\":\"ERROR\",\"target\":",
+];
+
+/// Whether `key` is one of [`RESERVED_KEYS`].
+#[inline]
+fn is_reserved(key: &str) -> bool {
+    matches!(
+        key,
+        "ts" | "level" | "target" | "msg" | "thread_id" | "thread_name"
+    )
+}
+
 fn write_fields(fields: &[Field], out: &mut Vec<u8>) {
     if fields.len() <= PAIRWISE_LIMIT {
+        // Each key as written, once; then a field is kept unless a later one has its key.
+        let mut keys = [OutputKey {
+            prefix: "",
+            key: "",
+        }; PAIRWISE_LIMIT];
+        for (slot, field) in keys.iter_mut().zip(fields) {
+            *slot = OutputKey::of(&field.key);
+        }
+        let keys = &keys[..fields.len()];
         for (i, field) in fields.iter().enumerate() {
-            let key = OutputKey::of(&field.key);
-            if !fields[i + 1..]
-                .iter()
-                .any(|later| OutputKey::of(&later.key) == key)
-            {
-                write_field(key, &field.value, out);
+            if !keys[i + 1..].contains(&keys[i]) {
+                write_field(keys[i], &field.value, out);
             }
         }
     } else {
@@ -100,7 +124,9 @@ fn write_fields(fields: &[Field], out: &mut Vec<u8>) {
 
 fn write_field(key: OutputKey<'_>, value: &Value, out: &mut Vec<u8>) {
     out.extend_from_slice(b",\"");
-    escape::write_escaped(out, key.prefix);
+    if !key.prefix.is_empty() {
+        escape::write_escaped(out, key.prefix);
+    }
     escape::write_escaped(out, key.key);
     out.extend_from_slice(b"\":");
     write_value(value, out);
@@ -114,13 +140,18 @@ struct OutputKey<'a> {
 }
 
 impl<'a> OutputKey<'a> {
+    #[inline]
     fn of(key: &'a str) -> Self {
-        let prefix = if RESERVED_KEYS.contains(&key) {
+        let prefix = if is_reserved(key) {
             RENAMED_KEY_PREFIX
         } else {
             ""
         };
         OutputKey { prefix, key }
+    }
+
+    fn len(self) -> usize {
+        self.prefix.len() + self.key.len()
     }
 
     fn joined(self) -> String {
@@ -129,16 +160,17 @@ impl<'a> OutputKey<'a> {
 }
 
 impl PartialEq for OutputKey<'_> {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
+        if self.len() != other.len() {
+            return false;
+        }
         if self.prefix.len() == other.prefix.len() {
             // Both plain or both prefixed.
             return self.key == other.key;
         }
-        let (a, b) = (
-            self.prefix.bytes().chain(self.key.bytes()),
-            other.prefix.bytes().chain(other.key.bytes()),
-        );
-        self.prefix.len() + self.key.len() == other.prefix.len() + other.key.len() && a.eq(b)
+        let mine = self.prefix.bytes().chain(self.key.bytes());
+        mine.eq(other.prefix.bytes().chain(other.key.bytes()))
     }
 }
 
@@ -151,14 +183,6 @@ fn write_value(value: &Value, out: &mut Vec<u8>) {
         Value::F64(f) => write_f64(*f, out),
         Value::Str(s) => escape::write_string(out, s),
         Value::Json(json) => write_json(json.as_json(), 1, out),
-    }
-}
-
-fn write_f64(f: f64, out: &mut Vec<u8>) {
-    if f.is_finite() {
-        out.extend_from_slice(ryu::Buffer::new().format_finite(f).as_bytes());
-    } else {
-        out.extend_from_slice(b"null");
     }
 }
 

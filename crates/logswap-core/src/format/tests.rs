@@ -103,3 +103,13 @@ fn json_values_match_serde_json() {
 fn keys_are_escaped() {
     check([Field::new("a\"b\nc", 1)], r#","a\"b\nc":1"#);
 }
+
+#[test]
+fn the_reserved_key_test_agrees_with_the_published_list() {
+    for key in RESERVED_KEYS {
+        assert!(is_reserved(key), "{key}");
+    }
+    for key in ["", "t", "tss", "Level", "thread", "fields.msg", "msg "] {
+        assert!(!is_reserved(key), "{key}");
+    }
+}
