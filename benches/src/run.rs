@@ -78,6 +78,7 @@ pub fn run_backend(
             lossless: config.subject.lossless,
         },
     );
+    // Lost: neither in the file nor counted as dropped.
     let lost = emitted as i64 - file.workload_lines as i64 - stats.dropped as i64;
     let mut problems = Vec::new();
     if stats.emitted != emitted {

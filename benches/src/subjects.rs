@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Result};
 use logswap_core::{Backend, Target};
+use logswap_flume::{FlumeBackend, Overflow};
 use logswap_sync::{FlushPolicy, SyncBackend};
 
 /// One backend in one mode.
@@ -19,16 +20,10 @@ pub struct Subject {
 
 /// Every subject, in table order.
 pub const SUBJECTS: &[Subject] = &[
-    Subject {
-        backend: "sync",
-        mode: "every-record",
-        lossless: true,
-    },
-    Subject {
-        backend: "sync",
-        mode: "buffered",
-        lossless: true,
-    },
+    Subject::new("sync", "every-record", true),
+    Subject::new("sync", "buffered", true),
+    Subject::new("flume", "block", true),
+    Subject::new("flume", "drop-newest", false),
 ];
 
 /// The backends' names, in table order, without repeats.
@@ -57,6 +52,14 @@ pub fn find(backend: &str, mode: &str) -> Result<Subject> {
 }
 
 impl Subject {
+    const fn new(backend: &'static str, mode: &'static str, lossless: bool) -> Self {
+        Subject {
+            backend,
+            mode,
+            lossless,
+        }
+    }
+
     /// Builds the backend in this mode, writing to `target`, with default options.
     pub fn build(&self, target: Target) -> Result<Arc<dyn Backend>> {
         let backend: Arc<dyn Backend> = match (self.backend, self.mode) {
@@ -70,6 +73,18 @@ impl Subject {
                 SyncBackend::builder()
                     .target(target)
                     .flush_policy(FlushPolicy::Buffered)
+                    .build()?,
+            ),
+            ("flume", "block") => Arc::new(
+                FlumeBackend::builder()
+                    .target(target)
+                    .overflow(Overflow::Block)
+                    .build()?,
+            ),
+            ("flume", "drop-newest") => Arc::new(
+                FlumeBackend::builder()
+                    .target(target)
+                    .overflow(Overflow::DropNewest)
                     .build()?,
             ),
             (backend, mode) => bail!("no builder for {backend}/{mode}"),
