@@ -1,0 +1,155 @@
+//! `AckWriter`: the writer tracing-appender's worker thread writes each queued line to.
+//! It hands lines to a `Sink` and acknowledges flush markers.
+
+use std::cell::Cell;
+use std::io;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use logswap_core::sink::Sink;
+use logswap_core::{Counters, Error, ErrorKind};
+
+use crate::ack::Acks;
+
+/// The first byte of a flush marker. A line always starts with `{` and 0xFF is never
+/// part of UTF-8, so no record can pass for a marker.
+const MARKER_LEAD: u8 = 0xFF;
+
+/// A flush marker: the lead byte and the marker's number.
+pub(crate) fn marker(id: u64) -> [u8; 9] {
+    let mut bytes = [MARKER_LEAD; 9];
+    bytes[1..].copy_from_slice(&id.to_le_bytes());
+    bytes
+}
+
+fn marker_id(message: &[u8]) -> Option<u64> {
+    match message {
+        [MARKER_LEAD, id @ ..] => Some(u64::from_le_bytes(id.try_into().ok()?)),
+        _ => None,
+    }
+}
+
+thread_local! {
+    /// Set on the writer thread, so a record or flush from inside the target's `write`
+    /// is refused instead of waiting for the thread that is making it.
+    static ON_WRITER_THREAD: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the current thread is this crate's writer thread.
+pub(crate) fn on_writer_thread() -> bool {
+    ON_WRITER_THREAD.try_with(Cell::get).unwrap_or(false)
+}
+
+/// What the callers and the writer share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) counters: Arc<Counters>,
+    pub(crate) acks: Acks,
+    /// Flush markers handed to tracing-appender, and those that reached the writer: in a
+    /// lossy mode a full queue drops markers too, and `dropped_lines()` counts them.
+    pub(crate) markers_sent: AtomicU64,
+    pub(crate) markers_received: AtomicU64,
+}
+
+/// The writer inside tracing-appender's worker: each `write` is one queued message.
+pub(crate) struct AckWriter {
+    /// `None` only while the writer is being dropped.
+    sink: Option<Sink>,
+    shared: Arc<Shared>,
+    /// `write_errors` when the last marker was acknowledged.
+    write_errors_acked: u64,
+}
+
+impl AckWriter {
+    pub(crate) fn new(sink: Sink, shared: Arc<Shared>) -> Self {
+        AckWriter {
+            sink: Some(sink),
+            shared,
+            write_errors_acked: 0,
+        }
+    }
+}
+
+impl io::Write for AckWriter {
+    /// Takes one message; never fails (a failure of the target is counted by the sink,
+    /// since tracing-appender's worker would drop the error without a word).
+    fn write(&mut self, message: &[u8]) -> io::Result<usize> {
+        let _ = ON_WRITER_THREAD.try_with(|on| on.set(true));
+        let Some(sink) = self.sink.as_mut() else {
+            return Ok(message.len());
+        };
+        match marker_id(message) {
+            Some(id) => {
+                self.shared.markers_received.fetch_add(1, Ordering::SeqCst);
+                let result =
+                    flush_for_marker(sink, &self.shared.counters, &mut self.write_errors_acked);
+                self.shared.acks.ack(id, result);
+            }
+            None => sink.push_line(message),
+        }
+        Ok(message.len())
+    }
+
+    /// Called by the worker whenever the queue runs dry: writes out the sink's buffer.
+    fn flush(&mut self) -> io::Result<()> {
+        if let Some(sink) = self.sink.as_mut() {
+            let _ = sink.flush();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for AckWriter {
+    fn drop(&mut self) {
+        // Dropping the sink writes out what it holds and counts it; only then is the
+        // writer gone, so the counters are final when a waiter sees it.
+        drop(self.sink.take());
+        self.shared.acks.writer_gone();
+    }
+}
+
+/// Flushes the sink for a marker. The result is an error if this flush failed, or if any
+/// write failed since the last marker: the records the flusher waited for were lost then.
+fn flush_for_marker(
+    sink: &mut Sink,
+    counters: &Counters,
+    write_errors_acked: &mut u64,
+) -> Result<(), Error> {
+    let flushed = sink.flush();
+    let write_errors = counters.snapshot().write_errors;
+    let failed_since = write_errors - *write_errors_acked;
+    *write_errors_acked = write_errors;
+    flushed?;
+    if failed_since > 0 {
+        return Err(Error::new(
+            ErrorKind::Write,
+            format!(
+                "{failed_since} writes to {} failed since the last flush; the records they held are counted in stats().dropped",
+                sink.description()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The error `flush` returns when the writer thread is gone.
+pub(crate) fn writer_died() -> Error {
+    Error::new(
+        ErrorKind::WriterDied,
+        "the tracing-appender worker thread has stopped; records sent since are counted as dropped",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_round_trip_and_lines_are_never_markers() {
+        for id in [0, 1, 255, u64::MAX] {
+            assert_eq!(marker_id(&marker(id)), Some(id));
+        }
+        assert_eq!(marker_id(b"{\"ts\":\"x\"}\n"), None);
+        assert_eq!(marker_id(&[MARKER_LEAD, 1, 2]), None);
+    }
+}
