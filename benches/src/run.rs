@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Barrier};
+use std::sync::{mpsc, Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -158,11 +158,14 @@ fn main_phase(
     let queries = config.records.div_ceil(u64::from(threads) * per_query);
     let start_line = Arc::new(Barrier::new(threads as usize + 1));
     let stopping = Arc::new(AtomicBool::new(false));
+    // Each producer says when it is done, so the flush starts at once, not after a poll.
+    let (done, finished) = mpsc::channel::<()>();
     let producers: Vec<_> = (0..threads)
         .map(|index| {
             let log = log.clone();
             let start_line = start_line.clone();
             let stopping = stopping.clone();
+            let done = done.clone();
             let producer = Producer {
                 index,
                 first_seq: 0,
@@ -179,18 +182,26 @@ fn main_phase(
                         |ns| latency.saturating_record(ns),
                         || stopping.load(Ordering::Relaxed),
                     );
-                    (latency, count, Instant::now())
+                    let finished_at = Instant::now();
+                    let _ = done.send(());
+                    (latency, count, finished_at)
                 })
                 .context("spawn a producer")
         })
         .collect::<Result<_>>()?;
     start_line.wait();
     let started = Instant::now();
-    while !producers.iter().all(|p| p.is_finished()) {
-        thread::sleep(Duration::from_millis(50));
-        progress(log.stats().emitted);
-        if stop.load(Ordering::SeqCst) {
-            stopping.store(true, Ordering::SeqCst);
+    let mut finished_producers = 0;
+    while finished_producers < producers.len() {
+        match finished.recv_timeout(Duration::from_millis(50)) {
+            Ok(()) => finished_producers += 1,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                progress(log.stats().emitted);
+                if stop.load(Ordering::SeqCst) {
+                    stopping.store(true, Ordering::SeqCst);
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break, // A producer panicked.
         }
     }
     let mut latency = latency_histogram();

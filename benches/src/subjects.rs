@@ -5,7 +5,9 @@ use std::sync::Arc;
 use anyhow::{bail, Result};
 use logswap_core::{Backend, Target};
 use logswap_flume::{FlumeBackend, Overflow};
+use logswap_slog::{Overflow as SlogOverflow, SlogBackend};
 use logswap_sync::{FlushPolicy, SyncBackend};
+use logswap_tracing::TracingBackend;
 
 /// One backend in one mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +26,15 @@ pub const SUBJECTS: &[Subject] = &[
     Subject::new("sync", "buffered", true),
     Subject::new("flume", "block", true),
     Subject::new("flume", "drop-newest", false),
+    Subject::new("slog", "block", true),
+    Subject::new("slog", "drop-and-report", false),
+    Subject::new("tracing", "lossless", true),
+    Subject::new("tracing", "lossy", false),
 ];
+
+/// The slog backend's channel in the benchmark: flume's default capacity, so the two
+/// queues hold the same number of records (slog-async's own default is 128).
+pub const SLOG_CHANNEL: usize = logswap_flume::DEFAULT_CAPACITY;
 
 /// The backends' names, in table order, without repeats.
 pub fn backend_names() -> Vec<&'static str> {
@@ -85,6 +95,23 @@ impl Subject {
                 FlumeBackend::builder()
                     .target(target)
                     .overflow(Overflow::DropNewest)
+                    .build()?,
+            ),
+            ("slog", mode) => Arc::new(
+                SlogBackend::builder()
+                    .target(target)
+                    .channel_size(SLOG_CHANNEL)
+                    .overflow(if mode == "block" {
+                        SlogOverflow::Block
+                    } else {
+                        SlogOverflow::DropAndReport
+                    })
+                    .build()?,
+            ),
+            ("tracing", mode) => Arc::new(
+                TracingBackend::builder()
+                    .target(target)
+                    .lossy(mode == "lossy")
                     .build()?,
             ),
             (backend, mode) => bail!("no builder for {backend}/{mode}"),
