@@ -82,9 +82,11 @@ fn thousands(value: f64) -> String {
 
 /// Renders the Markdown table.
 ///
-/// Ratios: "rate / best" is the row's records/s over the best backend row's with the same
-/// thread count; "rate / limit" is over the slower of the format-only and write-only rows;
-/// "p50 / clock" is the row's median latency over the clock row's.
+/// Records/s counts every record the callers emitted, written or dropped. Ratios:
+/// "rate / best" is the row's records/s over the best lossless backend row's with the same
+/// thread count (a lossy row that drops can go faster than any lossless one); "rate /
+/// limit" is over the slower of the format-only and write-only rows; "p50 / clock" is the
+/// row's median latency over the clock row's.
 pub fn render(rows: &[Row]) -> String {
     let clock_p50 = reference(rows, "clock").map(|r| r.latency.p50 as f64);
     let limit_rate = match (
@@ -99,6 +101,7 @@ pub fn render(rows: &[Row]) -> String {
         rows.iter()
             .filter(|r| r.kind == RowKind::Backend && r.threads == threads)
             .filter_map(Row::measured)
+            .filter(|r| r.lossless)
             .map(|r| r.records_per_sec)
             .reduce(f64::max)
     };
@@ -153,4 +156,97 @@ pub fn render(rows: &[Row]) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::result::{Latency, Verification};
+
+    fn run(backend: &str, lossless: bool, records_per_sec: f64) -> RunResult {
+        RunResult {
+            kind: RowKind::Backend,
+            backend: backend.into(),
+            mode: "m".into(),
+            lossless,
+            threads: 1,
+            logs_per_query: 5,
+            emitted: 10,
+            written: 10,
+            dropped: 0,
+            lost: 0,
+            write_errors: 0,
+            latency: Latency {
+                p50: 100,
+                p99: 200,
+                p999: 300,
+                max: 400,
+                mean: 120.0,
+            },
+            records_per_sec,
+            drain_ms: 1.0,
+            bytes_per_line: 200.0,
+            peak_rss_kib: Some(2048),
+            disabled_call_ns: Some(2.0),
+            blocked_per_query: None,
+            queue_high_water: None,
+            blocked_ms: 0.0,
+            verified: Verification {
+                ok: true,
+                detail: String::new(),
+            },
+            interrupted: false,
+        }
+    }
+
+    fn row(result: RunResult) -> Row {
+        Row {
+            kind: result.kind,
+            backend: result.backend.clone(),
+            mode: result.mode.clone(),
+            threads: result.threads,
+            outcome: Outcome::Measured {
+                median: Box::new(result),
+                runs: 1,
+            },
+        }
+    }
+
+    #[test]
+    fn the_median_is_the_middle_run_by_records_per_second() {
+        let runs = vec![
+            run("a", true, 3.0),
+            run("a", true, 1.0),
+            run("a", true, 2.0),
+        ];
+        assert_eq!(median_run(runs).unwrap().records_per_sec, 2.0);
+        assert!(median_run(Vec::new()).is_none());
+    }
+
+    #[test]
+    fn ratios_compare_with_the_best_lossless_row_and_unfinished_rows_are_marked() {
+        let rows = vec![
+            row(run("fast-lossy", false, 400.0)),
+            row(run("lossless", true, 200.0)),
+            row(run("slow", true, 100.0)),
+            Row {
+                kind: RowKind::Backend,
+                backend: "late".into(),
+                mode: "m".into(),
+                threads: 1,
+                outcome: Outcome::NotRun,
+            },
+        ];
+        let table = render(&rows);
+        let line = |name: &str| {
+            table
+                .lines()
+                .find(|l| l.starts_with(&format!("| {name} |")))
+                .unwrap()
+                .to_owned()
+        };
+        assert!(line("fast-lossy").contains("| 2.00 |"), "{table}");
+        assert!(line("slow").contains("| 0.50 |"), "{table}");
+        assert!(line("late").contains("not run"), "{table}");
+    }
 }
