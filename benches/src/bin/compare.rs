@@ -19,7 +19,7 @@ use serde_json::json;
 #[command(about = "Measure every logswap backend under one workload and print a comparison table.")]
 struct Args {
     /// Records per run (the main phase, across all producer threads).
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, default_value_t = 200_000)]
     records: u64,
     /// Producer thread counts, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "1,4")]
