@@ -15,7 +15,8 @@
 //!   [`trace!`] .. [`error!`] that evaluate their fields only when the level is enabled.
 //! - [`Record`], [`Level`], [`Field`], [`Fields`] (eight inline, no allocation), [`Value`]
 //!   (string literals borrowed, not copied).
-//! - [`Backend`] with [`Stats`]; [`Counters`] and [`sink::Sink`] for implementors.
+//! - [`Backend`] with [`Stats`]; for implementors, [`Counters`], [`sink::Sink`] and
+//!   [`handoff`] (a shutdown gate and flush-marker acknowledgements).
 //! - [`format::format_record`]: the JSON line format, into a caller-owned `Vec<u8>`.
 //! - [`Target`]: stdout, stderr, a file (appended to, folders created), or any writer.
 //!
@@ -93,6 +94,7 @@ mod error;
 mod field;
 mod filter;
 pub mod format;
+pub mod handoff;
 mod level;
 mod logger;
 mod macros;

@@ -13,10 +13,10 @@ use logswap_core::{Backend, Error, ErrorKind, Level, Record, Stats};
 use slog::{BorrowedKV, Drain, OwnedKVList, RecordStatic};
 use slog_async::{AsyncCore, AsyncError, AsyncGuard};
 
-use crate::ack::{Gate, Wait};
 use crate::builder::{Builder, Overflow};
 use crate::drain::{on_writer_thread, writer_died, Shared, MARKER_LOCATION, RECORD_LOCATION};
 use crate::kv::RecordKv;
+use logswap_core::handoff::{Gate, Wait};
 
 /// A backend that sends records through slog-async's channel to its writer thread, where
 /// slog-json writes them; see the crate docs for its promises.

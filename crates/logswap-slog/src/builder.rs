@@ -7,9 +7,9 @@ use std::sync::Arc;
 use logswap_core::sink::{Sink, DEFAULT_BUFFER_BYTES};
 use logswap_core::{Counters, Error, ErrorKind, Target};
 
-use crate::ack::Acks;
 use crate::backend::SlogBackend;
 use crate::drain::{Shared, WriterDrain};
+use logswap_core::handoff::Acks;
 
 /// slog-async's default channel size, which this crate keeps.
 pub const DEFAULT_CHANNEL_SIZE: usize = 128;

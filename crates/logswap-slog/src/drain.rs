@@ -11,7 +11,7 @@ use logswap_core::sink::Sink;
 use logswap_core::{Counters, Error, ErrorKind};
 use slog::{Drain, OwnedKVList, RecordLocation};
 
-use crate::ack::Acks;
+use logswap_core::handoff::Acks;
 
 /// The location of every record this crate sends; slog-json does not write it.
 pub(crate) static RECORD_LOCATION: RecordLocation = RecordLocation {

@@ -3,20 +3,16 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::HashSet;
+use std::convert::Infallible;
 use std::time::SystemTime;
 
-use logswap_core::format::{write_timestamp, RENAMED_KEY_PREFIX, RESERVED_KEYS};
+use logswap_core::format::{try_for_each_kept_field, write_timestamp, OutputKey};
 use logswap_core::{Field, Record, Value};
 use slog::{Key, Serde, Serializer, KV};
 
-/// Above this many fields, duplicate keys are found with a hash set instead of by
-/// comparing every pair (the core formatter's limit too).
-const PAIRWISE_LIMIT: usize = 32;
-
 /// The whole record as slog key-values: `ts`, `level`, `target`, `msg`, `thread_id`,
 /// `thread_name` (when the thread has one), then the fields in call order, a reserved key
-/// renamed with [`RENAMED_KEY_PREFIX`] and, of fields with the same key, only the last.
+/// renamed with `fields.` in front and, of fields with the same key, only the last.
 ///
 /// slog-async serializes it on the caller's thread into owned key-values; slog-json
 /// writes them, in this order, on the writer thread.
@@ -76,38 +72,30 @@ pub const MAX_TOP_LEVEL_FIELDS: usize = 1024;
 /// moved into the object too, so no line holds it twice.
 pub const MORE_FIELDS_KEY: &str = "fields.more";
 
-/// Emits the fields under the core rules: reserved keys renamed, the last of equal keys kept.
+/// Emits the fields under the core rules (reserved keys renamed, the last of equal keys
+/// kept: [`try_for_each_kept_field`]), nesting those beyond [`MAX_TOP_LEVEL_FIELDS`].
 fn emit_fields(fields: &[Field], out: &mut dyn Serializer) -> slog::Result {
-    if fields.len() <= PAIRWISE_LIMIT {
-        for (i, field) in fields.iter().enumerate() {
-            let key = OutputKey::of(&field.key);
-            if !fields[i + 1..]
-                .iter()
-                .any(|later| OutputKey::of(&later.key) == key)
-            {
-                emit_value(out, key.to_slog(&field.key), &field.value)?;
-            }
-        }
-        return Ok(());
+    if fields.len() <= MAX_TOP_LEVEL_FIELDS {
+        return try_for_each_kept_field(fields, |key, field| {
+            emit_value(out, slog_key(key, &field.key), &field.value)
+        });
     }
-    let mut seen = HashSet::with_capacity(fields.len());
-    let mut keep = vec![false; fields.len()];
-    for (i, field) in fields.iter().enumerate().rev() {
-        keep[i] = seen.insert(OutputKey::of(&field.key).joined());
+    let mut kept = Vec::with_capacity(fields.len());
+    let collected: Result<(), Infallible> = try_for_each_kept_field(fields, |key, field| {
+        kept.push((key, field));
+        Ok(())
+    });
+    if let Err(never) = collected {
+        match never {}
     }
-    drop(seen);
-    let kept = keep.iter().filter(|&&k| k).count();
+    let nest = kept.len() > MAX_TOP_LEVEL_FIELDS;
     let mut more = Vec::new();
     let mut written = 0;
-    for (field, keep) in fields.iter().zip(keep) {
-        if !keep {
-            continue;
-        }
-        let key = OutputKey::of(&field.key);
-        let own_key = kept <= MAX_TOP_LEVEL_FIELDS
-            || (written < MAX_TOP_LEVEL_FIELDS - 1 && key.joined() != MORE_FIELDS_KEY);
+    for (key, field) in kept {
+        let own_key =
+            !nest || (written < MAX_TOP_LEVEL_FIELDS - 1 && key.joined() != MORE_FIELDS_KEY);
         if own_key {
-            emit_value(out, key.to_slog(&field.key), &field.value)?;
+            emit_value(out, slog_key(key, &field.key), &field.value)?;
             written += 1;
         } else {
             more.push((key.joined(), field.value.clone()));
@@ -151,53 +139,17 @@ impl serde::Serialize for ValueRef<'_> {
     }
 }
 
-/// A field's key as written: a reserved key gets the prefix.
-#[derive(Clone, Copy)]
-struct OutputKey<'a> {
-    prefix: &'static str,
-    key: &'a str,
-}
-
-impl<'a> OutputKey<'a> {
-    fn of(key: &'a str) -> Self {
-        let prefix = if RESERVED_KEYS.contains(&key) {
-            RENAMED_KEY_PREFIX
-        } else {
-            ""
-        };
-        OutputKey { prefix, key }
+/// The slog key for a field: the original `Cow` when nothing is put in front of it (no
+/// copy for a literal), a new string when the key is renamed.
+// The `Cow` itself is the point: a borrowed key is not copied.
+#[allow(clippy::ptr_arg)]
+fn slog_key(key: OutputKey<'_>, original: &Cow<'static, str>) -> Key {
+    if !key.prefix.is_empty() {
+        return Key::from(key.joined());
     }
-
-    fn joined(self) -> String {
-        [self.prefix, self.key].concat()
-    }
-
-    /// The slog key: the original `Cow` when nothing is put in front of it (no copy for
-    /// a literal), a new string when the key is renamed.
-    // The `Cow` itself is the point: a borrowed key is not copied.
-    #[allow(clippy::ptr_arg)]
-    fn to_slog(self, original: &Cow<'static, str>) -> Key {
-        if !self.prefix.is_empty() {
-            return Key::from(self.joined());
-        }
-        match original {
-            Cow::Borrowed(key) => Key::from(*key),
-            Cow::Owned(key) => Key::from(key.clone()),
-        }
-    }
-}
-
-impl PartialEq for OutputKey<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        if self.prefix.len() == other.prefix.len() {
-            return self.key == other.key;
-        }
-        self.prefix.len() + self.key.len() == other.prefix.len() + other.key.len()
-            && self
-                .prefix
-                .bytes()
-                .chain(self.key.bytes())
-                .eq(other.prefix.bytes().chain(other.key.bytes()))
+    match original {
+        Cow::Borrowed(key) => Key::from(*key),
+        Cow::Owned(key) => Key::from(key.clone()),
     }
 }
 

@@ -30,6 +30,7 @@
 mod deadline;
 mod lines;
 mod properties;
+pub mod targets;
 
 pub use lines::{read_lines, LogLine};
 pub use properties::accounting::accounting;

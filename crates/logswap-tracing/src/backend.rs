@@ -14,9 +14,9 @@ use logswap_core::format::format_record;
 use logswap_core::{Backend, Error, ErrorKind, Record, Stats};
 use tracing_appender::non_blocking::{ErrorCounter, NonBlocking, WorkerGuard};
 
-use crate::ack::{Gate, Wait};
 use crate::builder::Builder;
 use crate::writer::{marker, on_writer_thread, writer_died, Shared};
+use logswap_core::handoff::{Gate, Wait};
 
 /// How long `shutdown` waits for tracing-appender's worker thread to end after its
 /// guard is dropped (the queue is empty by then, so it ends at once).

@@ -8,9 +8,9 @@ use logswap_core::sink::{Sink, DEFAULT_BUFFER_BYTES};
 use logswap_core::{Counters, Error, ErrorKind, Target};
 use tracing_appender::non_blocking::NonBlockingBuilder;
 
-use crate::ack::Acks;
 use crate::backend::TracingBackend;
 use crate::writer::{AckWriter, Shared};
+use logswap_core::handoff::Acks;
 
 /// tracing-appender's default queue size in lines, which this crate keeps.
 pub const DEFAULT_BUFFERED_LINES_LIMIT: usize =

@@ -128,7 +128,6 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations, unreachable_pub)]
 
-mod ack;
 mod backend;
 mod builder;
 mod writer;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use logswap_core::sink::Sink;
 use logswap_core::{Counters, Error, ErrorKind};
 
-use crate::ack::Acks;
+use logswap_core::handoff::Acks;
 
 /// The first byte of a flush marker. A line always starts with `{` and 0xFF is never
 /// part of UTF-8, so no record can pass for a marker.

@@ -3,112 +3,15 @@
 //! a slow target, write errors, and its own limits.
 
 use std::io::{self, Write};
-use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, UNIX_EPOCH};
 
 use logswap_core::format::format_record;
 use logswap_core::{Backend, ErrorKind, Field, Fields, Level, Record, Target, ThreadInfo};
-use logswap_testkit::LogLine;
+use logswap_testkit::targets::{Captured, Gated, Release, Slow};
 use logswap_tracing::TracingBackend;
 use serde_json::json;
-
-/// An in-memory target whose bytes the test can read.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).expect("UTF-8")
-    }
-
-    fn lines(&self) -> Vec<LogLine> {
-        self.text()
-            .lines()
-            .map(|line| LogLine::parse(line).expect("one JSON object per line"))
-            .collect()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// A captured target whose writes wait for `release()`; it says when a write is waiting.
-#[derive(Clone)]
-struct Gated {
-    out: Captured,
-    entered: Arc<Mutex<mpsc::Sender<()>>>,
-    open: Arc<(Mutex<bool>, Condvar)>,
-}
-
-impl Gated {
-    fn new() -> (Self, mpsc::Receiver<()>) {
-        let (entered, waiting) = mpsc::channel();
-        let gated = Gated {
-            out: Captured::default(),
-            entered: Arc::new(Mutex::new(entered)),
-            open: Arc::new((Mutex::new(false), Condvar::new())),
-        };
-        (gated, waiting)
-    }
-
-    fn release(&self) {
-        *self.open.0.lock().unwrap() = true;
-        self.open.1.notify_all();
-    }
-}
-
-impl Write for Gated {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let _ = self.entered.lock().unwrap().send(());
-        let mut open = self.open.0.lock().unwrap();
-        while !*open {
-            open = self.open.1.wait(open).unwrap();
-        }
-        self.out.write(bytes)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Opens the gate when dropped, so a failing assertion ends the test instead of leaving
-/// the backend's `Drop` waiting for a writer held forever. Declare it after the backend.
-struct Release(Gated);
-
-impl Drop for Release {
-    fn drop(&mut self) {
-        self.0.release();
-    }
-}
-
-/// A captured target that sleeps before every write.
-#[derive(Clone)]
-struct Slow {
-    out: Captured,
-    delay: Duration,
-}
-
-impl Write for Slow {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        thread::sleep(self.delay);
-        self.out.write(bytes)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 fn backend(target: impl Write + Send + 'static, lossy: bool) -> TracingBackend {
     TracingBackend::builder()

@@ -25,6 +25,7 @@ mod float;
 mod timestamp;
 
 use std::collections::HashSet;
+use std::convert::Infallible;
 
 pub use timestamp::write_timestamp;
 
@@ -93,6 +94,38 @@ fn is_reserved(key: &str) -> bool {
 }
 
 fn write_fields(fields: &[Field], out: &mut Vec<u8>) {
+    let written: Result<(), Infallible> = try_for_each_kept_field(fields, |key, field| {
+        write_field(key, &field.value, out);
+        Ok(())
+    });
+    if let Err(never) = written {
+        match never {}
+    }
+}
+
+/// Calls `visit` for each field the line format keeps, in call order, with the key it is
+/// written under: reserved keys get [`RENAMED_KEY_PREFIX`], and of fields that end up with
+/// the same key only the last is kept. Stops at the first error `visit` returns. Backends
+/// that write through another serializer use it to follow the same rules.
+///
+/// ```
+/// use logswap_core::format::try_for_each_kept_field;
+/// use logswap_core::Field;
+///
+/// let fields = [Field::new("a", 1), Field::new("msg", 2), Field::new("a", 3)];
+/// let mut kept = Vec::new();
+/// try_for_each_kept_field(&fields, |key, field| {
+///     kept.push((key.joined(), field.value.clone()));
+///     Ok::<(), ()>(())
+/// })
+/// .unwrap();
+/// assert_eq!(kept, [("fields.msg".to_string(), 2.into()), ("a".to_string(), 3.into())]);
+/// ```
+#[inline]
+pub fn try_for_each_kept_field<'a, E>(
+    fields: &'a [Field],
+    mut visit: impl FnMut(OutputKey<'a>, &'a Field) -> Result<(), E>,
+) -> Result<(), E> {
     if fields.len() <= PAIRWISE_LIMIT {
         // Each key as written, once; then a field is kept unless a later one has its key.
         let mut keys = [OutputKey {
@@ -105,7 +138,7 @@ fn write_fields(fields: &[Field], out: &mut Vec<u8>) {
         let keys = &keys[..fields.len()];
         for (i, field) in fields.iter().enumerate() {
             if !keys[i + 1..].contains(&keys[i]) {
-                write_field(keys[i], &field.value, out);
+                visit(keys[i], field)?;
             }
         }
     } else {
@@ -116,10 +149,11 @@ fn write_fields(fields: &[Field], out: &mut Vec<u8>) {
         }
         for (field, keep) in fields.iter().zip(keep) {
             if keep {
-                write_field(OutputKey::of(&field.key), &field.value, out);
+                visit(OutputKey::of(&field.key), field)?;
             }
         }
     }
+    Ok(())
 }
 
 fn write_field(key: OutputKey<'_>, value: &Value, out: &mut Vec<u8>) {
@@ -132,16 +166,20 @@ fn write_field(key: OutputKey<'_>, value: &Value, out: &mut Vec<u8>) {
     write_value(value, out);
 }
 
-/// A field's key as written: a reserved key gets the prefix.
-#[derive(Clone, Copy)]
-struct OutputKey<'a> {
-    prefix: &'static str,
-    key: &'a str,
+/// The key a field is written under: the field's own key, with [`RENAMED_KEY_PREFIX`] in
+/// front when it is a reserved key. Two output keys are equal when their texts are.
+#[derive(Debug, Clone, Copy)]
+pub struct OutputKey<'a> {
+    /// [`RENAMED_KEY_PREFIX`] or empty.
+    pub prefix: &'static str,
+    /// The field's own key.
+    pub key: &'a str,
 }
 
 impl<'a> OutputKey<'a> {
+    /// The output key of a field key.
     #[inline]
-    fn of(key: &'a str) -> Self {
+    pub fn of(key: &'a str) -> Self {
         let prefix = if is_reserved(key) {
             RENAMED_KEY_PREFIX
         } else {
@@ -150,11 +188,18 @@ impl<'a> OutputKey<'a> {
         OutputKey { prefix, key }
     }
 
-    fn len(self) -> usize {
+    /// Its length in bytes.
+    pub fn len(self) -> usize {
         self.prefix.len() + self.key.len()
     }
 
-    fn joined(self) -> String {
+    /// Whether it is empty.
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// The whole key as one string.
+    pub fn joined(self) -> String {
         [self.prefix, self.key].concat()
     }
 }

@@ -1,26 +1,52 @@
-//! What callers and the writer thread share: `Gate`, which closes the backend at shutdown
-//! without losing an emit in flight, and `Acks`, which lets `flush()` wait for its marker.
+//! For backends with a writer thread that emulate a waiting `flush()`: `Gate`, which closes
+//! the backend at shutdown without losing an emit in flight, and `Acks`, which lets
+//! `flush()` wait until the writer has acknowledged its marker.
+//!
+//! ```
+//! use logswap_core::handoff::{Acks, Gate, Wait};
+//!
+//! let gate = Gate::new();
+//! let acks = Acks::default();
+//! // A caller's flush: take a marker number and send it through the queue...
+//! let pass = gate.enter().expect("the backend is open");
+//! let marker = acks.next_id();
+//! drop(pass);
+//! // ...the writer, having written everything before it, flushes and acknowledges it...
+//! acks.ack(marker, Ok(()));
+//! // ...and the caller's wait returns.
+//! assert!(matches!(acks.wait(marker, None), Wait::Acked(Ok(()))));
+//! gate.close();
+//! assert!(gate.enter().is_none(), "closed: later emits are turned away");
+//! ```
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use logswap_core::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind};
 
 /// Lets emits and flushes through until [`Gate::close`], which returns once none is
 /// inside: after it, nothing more is sent to the queue, so nothing is left behind in it.
 #[derive(Debug)]
-pub(crate) struct Gate {
+pub struct Gate {
     open: AtomicBool,
     inside: AtomicUsize,
 }
 
 /// Proof of being inside the gate; leaving drops it.
-pub(crate) struct Pass<'a>(&'a Gate);
+#[derive(Debug)]
+pub struct Pass<'a>(&'a Gate);
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate::new()
+    }
+}
 
 impl Gate {
-    pub(crate) fn new() -> Self {
+    /// An open gate.
+    pub fn new() -> Self {
         Gate {
             open: AtomicBool::new(true),
             inside: AtomicUsize::new(0),
@@ -28,7 +54,7 @@ impl Gate {
     }
 
     /// Enters, or `None` once the gate is closed.
-    pub(crate) fn enter(&self) -> Option<Pass<'_>> {
+    pub fn enter(&self) -> Option<Pass<'_>> {
         // SeqCst on both sides: either `close` sees this caller inside, or this caller
         // sees the gate closed.
         self.inside.fetch_add(1, Ordering::SeqCst);
@@ -41,7 +67,7 @@ impl Gate {
     }
 
     /// Closes the gate and waits until every caller inside has left.
-    pub(crate) fn close(&self) {
+    pub fn close(&self) {
         self.open.store(false, Ordering::SeqCst);
         let mut spins = 0u32;
         while self.inside.load(Ordering::SeqCst) != 0 {
@@ -63,7 +89,7 @@ impl Drop for Pass<'_> {
 
 /// Flush markers issued and acknowledged, and whether the writer is gone.
 #[derive(Debug, Default)]
-pub(crate) struct Acks {
+pub struct Acks {
     state: Mutex<AckState>,
     changed: Condvar,
 }
@@ -78,7 +104,8 @@ struct AckState {
 }
 
 /// How a wait for an acknowledgement ended.
-pub(crate) enum Wait {
+#[derive(Debug)]
+pub enum Wait {
     /// The writer reached the marker; the result of its flush of the target.
     Acked(Result<(), Error>),
     /// The writer stopped before it reached the marker.
@@ -95,7 +122,7 @@ impl Acks {
     }
 
     /// A new marker number, larger than every earlier one.
-    pub(crate) fn next_id(&self) -> u64 {
+    pub fn next_id(&self) -> u64 {
         let mut state = self.lock();
         state.issued += 1;
         state.issued
@@ -103,7 +130,7 @@ impl Acks {
 
     /// The writer has written everything queued before marker `id` and flushed the target
     /// with `result`. Markers travel in order, so this acknowledges every earlier one too.
-    pub(crate) fn ack(&self, id: u64, result: Result<(), Error>) {
+    pub fn ack(&self, id: u64, result: Result<(), Error>) {
         let mut state = self.lock();
         state.acked = state.acked.max(id);
         if let Err(err) = result {
@@ -114,14 +141,32 @@ impl Acks {
     }
 
     /// The writer has stopped; nothing will be acknowledged any more.
-    pub(crate) fn writer_gone(&self) {
+    pub fn writer_gone(&self) {
         self.lock().writer_gone = true;
         self.changed.notify_all();
     }
 
+    /// Waits until the writer is gone; `false` if `limit` passed first.
+    pub fn wait_writer_gone(&self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        let mut state = self.lock();
+        while !state.writer_gone {
+            let now = Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            state = self
+                .changed
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .0;
+        }
+        true
+    }
+
     /// Waits until marker `first_id` (or a later one) is acknowledged. The result is an
     /// error if the flush of any marker from `first_id` on failed.
-    pub(crate) fn wait(&self, first_id: u64, limit: Option<Duration>) -> Wait {
+    pub fn wait(&self, first_id: u64, limit: Option<Duration>) -> Wait {
         let deadline = limit.map(|limit| Instant::now() + limit);
         let mut state = self.lock();
         loop {
