@@ -5,7 +5,7 @@
 //! - [`workload`]: the "query" workload of the original study, emitted through
 //!   [`logswap_core::Logger::log_with`].
 //! - [`subjects`]: every backend x mode the benchmark knows, and how to build it.
-//! - [`run`]: one measured run of a backend; [`reference`]: the limit rows.
+//! - [`run`]: one measured run of a backend; [`reference`](mod@reference): the limit rows.
 //! - [`verify`]: reading the log file back and checking every line and sequence.
 //! - [`result`]: what a run reports; [`table`]: the comparison table.
 
