@@ -126,6 +126,7 @@ impl Logger {
         fields: impl IntoIterator<Item = Field>,
     ) {
         if self.enabled(level, &self.inner.target) {
+            let fields = fields.into_iter().collect();
             self.emit(level, self.inner.target.clone(), message.into(), fields);
         }
     }
@@ -147,7 +148,10 @@ impl Logger {
             fields().into_iter().collect::<Fields>()
         })) {
             Ok(fields) => self.emit(level, target, message, fields),
-            Err(_) => self.emit(level, target, message, [panic_field("the field closure")]),
+            Err(_) => {
+                let fields = [panic_field("the field closure")].into();
+                self.emit(level, target, message, fields);
+            }
         }
     }
 
@@ -162,7 +166,7 @@ impl Logger {
     ) {
         let target = target.into();
         if self.enabled(level, &target) {
-            self.emit(level, target, message.into(), fields);
+            self.emit(level, target, message.into(), fields.into_iter().collect());
         }
     }
 
@@ -175,7 +179,12 @@ impl Logger {
         message: Cow<'static, str>,
         fields: impl IntoIterator<Item = Field>,
     ) {
-        self.emit(level, Cow::Borrowed(target), message, fields);
+        self.emit(
+            level,
+            Cow::Borrowed(target),
+            message,
+            fields.into_iter().collect(),
+        );
     }
 
     fn emit(
@@ -183,9 +192,15 @@ impl Logger {
         level: Level,
         target: Cow<'static, str>,
         message: Cow<'static, str>,
-        call_fields: impl IntoIterator<Item = Field>,
+        call_fields: Fields,
     ) {
         let inner = &*self.inner;
+        if inner.bound.is_empty() && inner.providers.is_empty() {
+            // No context to add: the call's fields are the record's, without a copy.
+            let record = Record::new(level, target, message, call_fields);
+            inner.backend.emit(record);
+            return;
+        }
         let mut fields = Fields::new();
         if !inner.bound.is_empty() {
             fields.extend(inner.bound.iter().cloned());
