@@ -20,6 +20,9 @@ pub enum ErrorKind {
     Timeout,
     /// A builder or parser was given a setting it cannot use.
     InvalidConfig,
+    /// A call that waits for the writer thread was made on that thread itself (from inside
+    /// the target's `write`, say), where it would wait for itself forever.
+    WouldDeadlock,
 }
 
 /// The error of every fallible logswap call: a kind, a message, and the OS error if any.
@@ -74,6 +77,17 @@ impl Error {
         Error::new(
             ErrorKind::ShutDown,
             format!("the {backend} backend is shut down"),
+        )
+    }
+
+    /// `call` was made on the `backend`'s own writer thread, where it would wait for itself.
+    pub fn would_deadlock(backend: &str, call: &str) -> Self {
+        Error::new(
+            ErrorKind::WouldDeadlock,
+            format!(
+                "{call}() was called on the {backend} backend's own writer thread (from inside \
+                 its target), where it would wait for itself; call it from another thread"
+            ),
         )
     }
 

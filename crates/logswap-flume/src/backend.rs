@@ -269,13 +269,7 @@ impl FlumeBackend {
     }
 
     fn called_on_writer_thread(&self, call: &str) -> Error {
-        Error::new(
-            ErrorKind::InvalidConfig,
-            format!(
-                "{call}() was called on the flume backend's own writer thread (from inside \
-                 its target), where it would wait for itself; call it from another thread"
-            ),
-        )
+        Error::would_deadlock("flume", call)
     }
 }
 

@@ -76,7 +76,7 @@ fn logging_flushing_and_shutting_down_from_inside_the_target_do_not_deadlock() {
         assert_eq!(calls.len(), 2);
         for call in calls.iter() {
             let err = call.as_ref().expect_err("it cannot wait for itself");
-            assert_eq!(err.kind(), ErrorKind::InvalidConfig, "{err}");
+            assert_eq!(err.kind(), ErrorKind::WouldDeadlock, "{err}");
         }
         let lines = out.lines();
         let stats = backend.stats();

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use logswap_core::{Backend, Error, ErrorKind, Level, Record, Stats};
+use logswap_core::{Backend, Error, Level, Record, Stats};
 use slog::{BorrowedKV, Drain, OwnedKVList, RecordStatic};
 use slog_async::{AsyncCore, AsyncError, AsyncGuard};
 
@@ -165,10 +165,7 @@ fn slog_level(level: Level) -> slog::Level {
 }
 
 fn on_writer_thread_error(call: &str) -> Error {
-    Error::new(
-        ErrorKind::InvalidConfig,
-        format!("{call} was called on the logswap-slog writer thread (from inside the target's write); it would wait for itself"),
-    )
+    Error::would_deadlock("slog", call.trim_end_matches("()"))
 }
 
 impl Backend for SlogBackend {

@@ -396,7 +396,7 @@ fn logging_from_inside_the_target_is_refused_not_deadlocked() {
     assert_eq!((stats.written, stats.dropped), (3, 3), "{stats:?}");
     assert_eq!(
         *target.flush_errors.lock().unwrap(),
-        vec![ErrorKind::InvalidConfig; 3]
+        vec![ErrorKind::WouldDeadlock; 3]
     );
     // The target holds the backend; shutting down breaks the cycle.
     backend.shutdown().unwrap();

@@ -135,10 +135,7 @@ impl TracingBackend {
 }
 
 fn on_writer_thread_error(call: &str) -> Error {
-    Error::new(
-        ErrorKind::InvalidConfig,
-        format!("{call} was called on the logswap-tracing writer thread (from inside the target's write); it would wait for itself"),
-    )
+    Error::would_deadlock("tracing", call.trim_end_matches("()"))
 }
 
 impl Backend for TracingBackend {

@@ -327,7 +327,7 @@ fn logging_from_inside_the_target_is_refused_not_deadlocked() {
     assert_eq!((stats.written, stats.dropped), (3, 3), "{stats:?}");
     assert_eq!(
         *target.flush_errors.lock().unwrap(),
-        vec![ErrorKind::InvalidConfig; 3]
+        vec![ErrorKind::WouldDeadlock; 3]
     );
     backend.shutdown().unwrap();
     let stats = backend.stats();
