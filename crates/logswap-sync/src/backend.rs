@@ -84,8 +84,9 @@ pub struct SyncBackend {
 thread_local! {
     /// The line buffer this thread formats into, reused across calls.
     static LINE: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
-    /// Set while this thread holds a backend's lock, to catch re-entrant logging.
-    static WRITING: Cell<bool> = const { Cell::new(false) };
+    /// The address of the backend whose lock this thread holds (0: none), to catch a
+    /// record logged into the same backend from inside its own target.
+    static WRITING: Cell<usize> = const { Cell::new(0) };
 }
 
 /// A formatted line larger than this is not kept for reuse.
@@ -108,7 +109,8 @@ impl SyncBackend {
 impl Backend for SyncBackend {
     fn emit(&self, record: Record) {
         self.counters.record_emitted();
-        if WRITING.try_with(Cell::get).unwrap_or(false) {
+        let me = self as *const SyncBackend as usize;
+        if WRITING.try_with(Cell::get).unwrap_or(0) == me {
             // Logged from inside our own target's write: the lock is ours already.
             self.counters.record_dropped(1);
             return;
@@ -122,12 +124,13 @@ impl Backend for SyncBackend {
             match guard.as_mut() {
                 None => self.counters.record_dropped(1),
                 Some(sink) => {
-                    let _ = WRITING.try_with(|w| w.set(true));
+                    // Another backend's lock may be held further up this thread's stack.
+                    let outer = WRITING.try_with(|w| w.replace(me)).unwrap_or(0);
                     sink.push_line(&line);
                     if self.policy == FlushPolicy::EveryRecord {
                         let _ = sink.flush();
                     }
-                    let _ = WRITING.try_with(|w| w.set(false));
+                    let _ = WRITING.try_with(|w| w.set(outer));
                 }
             }
         }

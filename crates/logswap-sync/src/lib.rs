@@ -16,7 +16,7 @@
 //! | a call blocks | while another thread writes | while another thread writes a full buffer |
 //! | a write error | counted, reported once on stderr, the record dropped | the same, for each record of the failed buffer |
 //!
-//! A record logged from inside the target's `write` (on the same thread) would deadlock on
+//! A record logged into the same backend from inside its target's `write` would deadlock on
 //! the mutex; it is dropped and counted instead.
 //!
 //! # Usage

@@ -97,3 +97,36 @@ fn logging_from_inside_the_target_is_dropped_not_deadlocked() {
         "{text}"
     );
 }
+
+#[test]
+fn a_target_may_log_into_another_backend() {
+    let other_dir = tempfile::tempdir().unwrap();
+    let other_path = other_dir.path().join("other.log");
+    let other = SyncBackend::builder()
+        .target(Target::file(&other_path))
+        .build()
+        .unwrap();
+    let cell = Arc::new(OnceLock::new());
+    cell.set(Logger::new(Arc::new(other))).unwrap();
+    let written = Arc::new(Mutex::new(Vec::new()));
+    let target = Target::writer(LogsWhileWriting {
+        backend: cell.clone(),
+        written: written.clone(),
+    });
+    let backend = SyncBackend::builder().target(target).build().unwrap();
+    backend.emit(logswap_core::Record::new(
+        Level::Info,
+        "t",
+        "outer",
+        Default::default(),
+    ));
+    let stats = backend.stats();
+    assert_eq!((stats.written, stats.dropped), (1, 0), "{stats:?}");
+    let other_stats = cell.get().unwrap().stats();
+    assert_eq!(
+        (other_stats.written, other_stats.dropped),
+        (1, 0),
+        "{other_stats:?}"
+    );
+    assert_eq!(lines_in(&other_path), 1);
+}
