@@ -82,7 +82,7 @@ fn run(args: Args) -> Result<ExitCode> {
             let subject = subjects::find(&backend, &mode)?;
             let bar = ProgressBar::new(records).with_style(
                 ProgressStyle::with_template(
-                    "{prefix:>24} [{bar:30}] {pos}/{len} records {per_sec}",
+                    "{prefix:>24} [{bar:30}] {human_pos}/{human_len} records, {elapsed} so far",
                 )?
                 .progress_chars("=> "),
             );
