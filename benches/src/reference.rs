@@ -60,33 +60,14 @@ pub fn run_reference(
             }
             finished = Instant::now();
         }
-        "format-only" => {
-            let mut line = Vec::with_capacity(512);
-            let mut bytes = 0;
-            started = Instant::now();
-            for seq in 0..records {
-                let call = Instant::now();
-                line.clear();
-                format_record(&workload_record(seq, per_query), &mut line);
-                latency.saturating_record(call.elapsed().as_nanos() as u64);
-                bytes += line.len();
-            }
-            finished = Instant::now();
-            bytes_per_line = bytes as f64 / records.max(1) as f64;
-        }
-        "serde-json-format" => {
-            let mut line = Vec::with_capacity(512);
-            let mut bytes = 0;
-            started = Instant::now();
-            for seq in 0..records {
-                let call = Instant::now();
-                line.clear();
-                serde_json_line(&workload_record(seq, per_query), &mut line);
-                latency.saturating_record(call.elapsed().as_nanos() as u64);
-                bytes += line.len();
-            }
-            finished = Instant::now();
-            bytes_per_line = bytes as f64 / records.max(1) as f64;
+        "format-only" | "serde-json-format" => {
+            let format = if name == "format-only" {
+                format_record
+            } else {
+                serde_json_line
+            };
+            (started, finished, bytes_per_line) =
+                time_formatter(format, records, per_query, &mut latency);
         }
         "channel-only" => {
             let (sender, receiver) = flume::bounded::<Record>(64 * 1024);
@@ -140,6 +121,31 @@ pub fn run_reference(
         finished,
         bytes_per_line,
     ))
+}
+
+/// Formats `records` workload records with `format` into a reused buffer, timing each;
+/// returns when it started and finished, and the mean bytes per line.
+fn time_formatter(
+    format: fn(&Record, &mut Vec<u8>),
+    records: u64,
+    per_query: u64,
+    latency: &mut Histogram<u64>,
+) -> (Instant, Instant, f64) {
+    let mut line = Vec::with_capacity(512);
+    let mut bytes = 0;
+    let started = Instant::now();
+    for seq in 0..records {
+        let call = Instant::now();
+        line.clear();
+        format(&workload_record(seq, per_query), &mut line);
+        latency.saturating_record(call.elapsed().as_nanos() as u64);
+        bytes += line.len();
+    }
+    (
+        started,
+        Instant::now(),
+        bytes as f64 / records.max(1) as f64,
+    )
 }
 
 /// A workload record formatted the common way, for comparison with the core formatter:
