@@ -98,19 +98,35 @@ impl SyncBackend {
         Builder::default()
     }
 
+    /// Whether this thread holds this backend's lock already (we are inside its target).
+    fn locked_here(&self) -> bool {
+        WRITING.try_with(Cell::get).unwrap_or(0) == self as *const SyncBackend as usize
+    }
+
     fn lock(&self) -> MutexGuard<'_, Option<Sink>> {
         // The sink catches panics in the target, so a poisoned lock holds a sound sink.
         self.sink
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    /// Runs `work` on the sink (`None` once shut down) under the lock, marked as this
+    /// backend's, so that the target calling back into it is caught instead of deadlocking.
+    fn with_sink<R>(&self, work: impl FnOnce(Option<&mut Sink>) -> R) -> R {
+        let mut guard = self.lock();
+        let me = self as *const SyncBackend as usize;
+        // Another backend's lock may be held further up this thread's stack.
+        let outer = WRITING.try_with(|w| w.replace(me)).unwrap_or(0);
+        let result = work(guard.as_mut());
+        let _ = WRITING.try_with(|w| w.set(outer));
+        result
+    }
 }
 
 impl Backend for SyncBackend {
     fn emit(&self, record: Record) {
         self.counters.record_emitted();
-        let me = self as *const SyncBackend as usize;
-        if WRITING.try_with(Cell::get).unwrap_or(0) == me {
+        if self.locked_here() {
             // Logged from inside our own target's write: the lock is ours already.
             self.counters.record_dropped(1);
             return;
@@ -119,39 +135,35 @@ impl Backend for SyncBackend {
         line.clear();
         format_record(&record, &mut line);
         drop(record);
-        {
-            let mut guard = self.lock();
-            match guard.as_mut() {
-                None => self.counters.record_dropped(1),
-                Some(sink) => {
-                    // Another backend's lock may be held further up this thread's stack.
-                    let outer = WRITING.try_with(|w| w.replace(me)).unwrap_or(0);
-                    sink.push_line(&line);
-                    if self.policy == FlushPolicy::EveryRecord {
-                        let _ = sink.flush();
-                    }
-                    let _ = WRITING.try_with(|w| w.set(outer));
+        self.with_sink(|sink| match sink {
+            None => self.counters.record_dropped(1),
+            Some(sink) => {
+                sink.push_line(&line);
+                if self.policy == FlushPolicy::EveryRecord {
+                    let _ = sink.flush();
                 }
             }
-        }
+        });
         if line.capacity() <= KEPT_LINE_CAPACITY {
             let _ = LINE.try_with(|kept| kept.set(line));
         }
     }
 
     fn flush(&self) -> Result<(), Error> {
-        match self.lock().as_mut() {
-            Some(sink) => sink.flush(),
-            None => Ok(()),
+        if self.locked_here() {
+            return Err(Error::would_deadlock("sync", "flush"));
         }
+        self.with_sink(|sink| sink.map_or(Ok(()), Sink::flush))
     }
 
     fn shutdown(&self) -> Result<(), Error> {
-        let sink = self.lock().take();
-        match sink {
-            Some(mut sink) => sink.flush(),
-            None => Ok(()),
+        if self.locked_here() {
+            return Err(Error::would_deadlock("sync", "shutdown"));
         }
+        // Flushed outside the lock: the target may log into this backend once more, and
+        // such a record is dropped and counted, since the sink is gone already.
+        let sink = self.lock().take();
+        sink.map_or(Ok(()), |mut sink| sink.flush())
     }
 
     fn stats(&self) -> Stats {

@@ -17,7 +17,8 @@
 //! | a write error | counted, reported once on stderr, the record dropped | the same, for each record of the failed buffer |
 //!
 //! A record logged into the same backend from inside its target's `write` would deadlock on
-//! the mutex; it is dropped and counted instead.
+//! the mutex; it is dropped and counted instead, and `flush()` or `shutdown()` called from
+//! there returns an [`ErrorKind::WouldDeadlock`](logswap_core::ErrorKind::WouldDeadlock) error.
 //!
 //! # Usage
 //!

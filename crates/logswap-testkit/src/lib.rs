@@ -20,7 +20,9 @@
 //!   neither emit nor flush panics or hangs;
 //! - [`hostile_input()`]: strings, sizes, numbers and keys that try to break a line;
 //! - [`laziness()`]: closures and providers for filtered records never run;
-//! - [`accounting()`]: `emitted == written + dropped` after `shutdown()`, with emits racing it.
+//! - [`accounting()`]: `emitted == written + dropped` after `shutdown()`, with emits racing it;
+//! - [`reentrancy()`]: a target that logs and flushes through its own backend deadlocks
+//!   nothing, and loses nothing silently.
 //!
 //! Sizes come from the environment, small by default in debug builds:
 //! `LOGSWAP_TEST_RECORDS` (records per thread in the lossless test; 50,000 in release
@@ -38,6 +40,7 @@ pub use properties::hostile::hostile_input;
 pub use properties::laziness::laziness;
 pub use properties::lossless::{lossless, LosslessReport};
 pub use properties::persistence::{flush, shutdown};
+pub use properties::reentrancy::reentrancy;
 pub use properties::write_errors::write_errors;
 
 use std::sync::Arc;
@@ -88,6 +91,11 @@ macro_rules! conformance_suite {
         #[test]
         fn accounting() {
             $crate::accounting($factory);
+        }
+
+        #[test]
+        fn reentrancy() {
+            $crate::reentrancy($factory);
         }
     };
 }

@@ -5,6 +5,7 @@ pub(crate) mod hostile;
 pub(crate) mod laziness;
 pub(crate) mod lossless;
 pub(crate) mod persistence;
+pub(crate) mod reentrancy;
 pub(crate) mod write_errors;
 
 use std::path::PathBuf;
