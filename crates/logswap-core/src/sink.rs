@@ -45,6 +45,8 @@ pub struct Sink {
     counters: Arc<Counters>,
     ends_mid_line: bool,
     error_reported: bool,
+    /// Failed writes and flushes since the last [`Sink::flush_barrier`].
+    failures_since_barrier: u64,
 }
 
 impl Sink {
@@ -59,6 +61,7 @@ impl Sink {
             counters,
             ends_mid_line: false,
             error_reported: false,
+            failures_since_barrier: 0,
         }
     }
 
@@ -93,6 +96,7 @@ impl Sink {
         let flushed = self.guarded(|output| output.flush());
         if let Err(err) = &flushed {
             self.counters.record_write_error();
+            self.failures_since_barrier += 1;
             self.report(err);
         }
         written.and(flushed).map_err(|err| {
@@ -102,6 +106,25 @@ impl Sink {
                 err,
             )
         })
+    }
+
+    /// Flushes for a flush barrier (a marker a caller of `flush()` waits for). The error
+    /// says if this flush failed, or if any write failed since the previous barrier: the
+    /// records that caller waited for may have been lost then (they are counted as dropped).
+    pub fn flush_barrier(&mut self) -> Result<(), Error> {
+        let flushed = self.flush();
+        let failed_since = std::mem::take(&mut self.failures_since_barrier);
+        flushed?;
+        if failed_since > 0 {
+            return Err(Error::new(
+                ErrorKind::Write,
+                format!(
+                    "{failed_since} writes to {} failed since the last flush; the records they held are counted in stats().dropped",
+                    self.output.description()
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn write_out_if_full(&mut self) {
@@ -139,6 +162,7 @@ impl Sink {
         if let Err(err) = &result {
             self.counters.record_dropped(records - whole_lines);
             self.counters.record_write_error();
+            self.failures_since_barrier += 1;
             self.report(err);
         }
         self.buffer = buffer;

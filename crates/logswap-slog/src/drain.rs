@@ -67,8 +67,6 @@ struct WriterState {
     sink: Option<Sink>,
     line: Vec<u8>,
     serialize_error_reported: bool,
-    /// `write_errors` when the last marker was acknowledged.
-    write_errors_acked: u64,
 }
 
 impl WriterDrain {
@@ -78,7 +76,6 @@ impl WriterDrain {
                 sink: Some(sink),
                 line: Vec::with_capacity(512),
                 serialize_error_reported: false,
-                write_errors_acked: 0,
             }),
             shared,
         }
@@ -96,13 +93,12 @@ impl Drain for WriterDrain {
             sink,
             line,
             serialize_error_reported,
-            write_errors_acked,
         } = &mut *state;
         let Some(sink) = sink.as_mut() else {
             return Ok(());
         };
         if is_marker(record.location()) {
-            let result = flush_for_marker(sink, &self.shared.counters, write_errors_acked);
+            let result = sink.flush_barrier();
             match record.tag().parse::<u64>() {
                 Ok(id) => self.shared.acks.ack(id, result),
                 Err(_) => debug_assert!(false, "a marker's tag is its number"),
@@ -148,30 +144,6 @@ impl Drop for WriterDrain {
         drop(self.state.get_mut().sink.take());
         self.shared.acks.writer_gone();
     }
-}
-
-/// Flushes the sink for a marker. The result is an error if this flush failed, or if any
-/// write failed since the last marker: the records the flusher waited for were lost then.
-fn flush_for_marker(
-    sink: &mut Sink,
-    counters: &Counters,
-    write_errors_acked: &mut u64,
-) -> Result<(), Error> {
-    let flushed = sink.flush();
-    let write_errors = counters.snapshot().write_errors;
-    let failed_since = write_errors - *write_errors_acked;
-    *write_errors_acked = write_errors;
-    flushed?;
-    if failed_since > 0 {
-        return Err(Error::new(
-            ErrorKind::Write,
-            format!(
-                "{failed_since} writes to {} failed since the last flush; the records they held are counted in stats().dropped",
-                sink.description()
-            ),
-        ));
-    }
-    Ok(())
 }
 
 fn is_marker(location: &RecordLocation) -> bool {

@@ -56,8 +56,6 @@ pub(crate) struct AckWriter {
     /// `None` only while the writer is being dropped.
     sink: Option<Sink>,
     shared: Arc<Shared>,
-    /// `write_errors` when the last marker was acknowledged.
-    write_errors_acked: u64,
 }
 
 impl AckWriter {
@@ -65,7 +63,6 @@ impl AckWriter {
         AckWriter {
             sink: Some(sink),
             shared,
-            write_errors_acked: 0,
         }
     }
 }
@@ -81,8 +78,7 @@ impl io::Write for AckWriter {
         match marker_id(message) {
             Some(id) => {
                 self.shared.markers_received.fetch_add(1, Ordering::SeqCst);
-                let result =
-                    flush_for_marker(sink, &self.shared.counters, &mut self.write_errors_acked);
+                let result = sink.flush_barrier();
                 self.shared.acks.ack(id, result);
             }
             None => sink.push_line(message),
@@ -106,30 +102,6 @@ impl Drop for AckWriter {
         drop(self.sink.take());
         self.shared.acks.writer_gone();
     }
-}
-
-/// Flushes the sink for a marker. The result is an error if this flush failed, or if any
-/// write failed since the last marker: the records the flusher waited for were lost then.
-fn flush_for_marker(
-    sink: &mut Sink,
-    counters: &Counters,
-    write_errors_acked: &mut u64,
-) -> Result<(), Error> {
-    let flushed = sink.flush();
-    let write_errors = counters.snapshot().write_errors;
-    let failed_since = write_errors - *write_errors_acked;
-    *write_errors_acked = write_errors;
-    flushed?;
-    if failed_since > 0 {
-        return Err(Error::new(
-            ErrorKind::Write,
-            format!(
-                "{failed_since} writes to {} failed since the last flush; the records they held are counted in stats().dropped",
-                sink.description()
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// The error `flush` returns when the writer thread is gone.
