@@ -50,19 +50,26 @@ fn word_needs_attention(word: u64) -> bool {
     (below_space | quote | backslash | non_ascii) != 0
 }
 
-/// Whether any byte of `bytes` may need escaping, eight bytes at a time.
+/// Whether any byte of `bytes` may need escaping: eight bytes at a time, the last eight
+/// overlapping the ones before them, and byte by byte below eight bytes.
 #[inline]
-fn may_need_escaping(bytes: &[u8]) -> bool {
-    let mut words = bytes.chunks_exact(8);
-    for chunk in words.by_ref() {
-        if word_needs_attention(u64::from_ne_bytes(chunk.try_into().expect("eight bytes"))) {
+pub(crate) fn may_need_escaping(bytes: &[u8]) -> bool {
+    let word = |at: usize| -> u64 {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_ne_bytes(eight)
+    };
+    if bytes.len() < 8 {
+        return bytes.iter().any(|&byte| ESCAPE[usize::from(byte)] != 0);
+    }
+    let mut at = 0;
+    while at + 8 < bytes.len() {
+        if word_needs_attention(word(at)) {
             return true;
         }
+        at += 8;
     }
-    let rest = words.remainder();
-    let mut padded = [b'a'; 8];
-    padded[..rest.len()].copy_from_slice(rest);
-    word_needs_attention(u64::from_ne_bytes(padded))
+    word_needs_attention(word(bytes.len() - 8))
 }
 
 /// Appends the escaped body of `s`, without quotes.

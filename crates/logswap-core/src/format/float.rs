@@ -1,6 +1,9 @@
 //! Float formatting: a fast path for the common "few decimals" values, ryu for the rest,
 //! with the same bytes as ryu (and so serde_json) either way.
 
+use super::fragment::write_window;
+use super::number::{put_u64, WINDOW};
+
 /// Appends `f` as JSON: `null` when it is NaN or infinite, otherwise the shortest decimal
 /// that reads back as `f`, written exactly as ryu writes it.
 #[inline]
@@ -32,24 +35,25 @@ fn write_milli_decimal(f: f64, out: &mut Vec<u8>) -> bool {
         return false;
     }
     let millis = millis as u64;
-    if f.is_sign_negative() {
-        out.push(b'-');
-    }
-    out.extend_from_slice(itoa::Buffer::new().format(millis / 1000).as_bytes());
+    // Sign, up to 12 integer digits, the point and 3 decimals: 17 bytes of the window.
+    let mut window = [b'-'; WINDOW];
+    let mut len = usize::from(f.is_sign_negative());
+    len += put_u64(&mut window, len, millis / 1000);
     let fraction = millis % 1000;
     let digits = [
+        b'.',
         b'0' + (fraction / 100) as u8,
         b'0' + (fraction / 10 % 10) as u8,
         b'0' + (fraction % 10) as u8,
     ];
     let kept = match fraction {
-        0 => 1,
-        _ if fraction % 100 == 0 => 1,
-        _ if fraction % 10 == 0 => 2,
-        _ => 3,
+        0 => 2,
+        _ if fraction % 100 == 0 => 2,
+        _ if fraction % 10 == 0 => 3,
+        _ => 4,
     };
-    out.push(b'.');
-    out.extend_from_slice(&digits[..kept]);
+    window[len..len + 4].copy_from_slice(&digits);
+    write_window(out, &window, len + kept);
     true
 }
 

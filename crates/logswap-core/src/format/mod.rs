@@ -20,8 +20,11 @@
 //! - NaN and the infinities become `null`; JSON values nested deeper than
 //!   [`crate::MAX_JSON_DEPTH`] are cut with [`crate::DEPTH_CUT_MARKER`].
 
+mod cached;
 mod escape;
 mod float;
+mod fragment;
+mod number;
 mod timestamp;
 
 use std::collections::HashSet;
@@ -32,7 +35,9 @@ pub use timestamp::write_timestamp;
 use crate::field::Field;
 use crate::record::Record;
 use crate::value::{Value, MAX_JSON_DEPTH};
+use cached::FormatCache;
 use float::write_f64;
+use number::{write_i64, write_u64};
 
 /// The keys the format itself writes; a field cannot take them.
 pub const RESERVED_KEYS: [&str; 6] = ["ts", "level", "target", "msg", "thread_id", "thread_name"];
@@ -58,31 +63,24 @@ const PAIRWISE_LIMIT: usize = 32;
 /// assert_eq!(line.iter().filter(|&&b| b == b'\n').count(), 1);
 /// ```
 pub fn format_record(record: &Record, out: &mut Vec<u8>) {
-    out.reserve(160 + record.message.len());
-    out.extend_from_slice(b"{\"ts\":\"");
-    write_timestamp(record.timestamp, out);
-    out.extend_from_slice(LEVEL_AND_TARGET_KEY[record.level.index()].as_bytes());
-    escape::write_string(out, &record.target);
-    out.extend_from_slice(b",\"msg\":");
-    escape::write_string(out, &record.message);
-    out.extend_from_slice(b",\"thread_id\":");
-    out.extend_from_slice(itoa::Buffer::new().format(record.thread.id).as_bytes());
-    if let Some(name) = record.thread.name {
-        out.extend_from_slice(b",\"thread_name\":");
-        escape::write_string(out, name);
-    }
-    write_fields(&record.fields, out);
-    out.extend_from_slice(b"}\n");
+    out.reserve(256 + record.message.len());
+    FormatCache::with(|cache| {
+        out.extend_from_slice(b"{\"ts\":\"");
+        write_timestamp(record.timestamp, out);
+        cache.write_head(record.level, &record.target, out);
+        escape::write_string(out, &record.message);
+        cache.write_thread(record.thread, out);
+        let written: Result<(), Infallible> = try_for_each_kept(&record.fields, |field| {
+            cache.write_key(&field.key, out);
+            write_value(&field.value, out);
+            Ok(())
+        });
+        if let Err(never) = written {
+            match never {}
+        }
+        out.extend_from_slice(b"}\n");
+    });
 }
-
-/// What follows the timestamp, for each level: one copy instead of three.
-const LEVEL_AND_TARGET_KEY: [&str; 5] = [
-    "\",\"level\":\"TRACE\",\"target\":",
-    "\",\"level\":\"DEBUG\",\"target\":",
-    "\",\"level\":\"INFO\",\"target\":",
-    "\",\"level\":\"WARN\",\"target\":",
-    "\",\"level\":\"ERROR\",\"target\":",
-];
 
 /// Whether `key` is one of [`RESERVED_KEYS`].
 #[inline]
@@ -93,14 +91,18 @@ fn is_reserved(key: &str) -> bool {
     )
 }
 
-fn write_fields(fields: &[Field], out: &mut Vec<u8>) {
-    let written: Result<(), Infallible> = try_for_each_kept_field(fields, |key, field| {
-        write_field(key, &field.value, out);
-        Ok(())
-    });
-    if let Err(never) = written {
-        match never {}
+/// Whether field keys `a` and `b` are written under the same output key: when they are
+/// equal, or when one is reserved and the other is [`RENAMED_KEY_PREFIX`] + it.
+#[inline]
+fn same_output_key(a: &str, b: &str) -> bool {
+    if a.len() == b.len() {
+        return a == b;
     }
+    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+    long.len() == short.len() + RENAMED_KEY_PREFIX.len()
+        && long.starts_with(RENAMED_KEY_PREFIX)
+        && long[RENAMED_KEY_PREFIX.len()..] == *short
+        && is_reserved(short)
 }
 
 /// Calls `visit` for each field the line format keeps, in call order, with the key it is
@@ -126,19 +128,24 @@ pub fn try_for_each_kept_field<'a, E>(
     fields: &'a [Field],
     mut visit: impl FnMut(OutputKey<'a>, &'a Field) -> Result<(), E>,
 ) -> Result<(), E> {
+    try_for_each_kept(fields, |field| visit(OutputKey::of(&field.key), field))
+}
+
+/// [`try_for_each_kept_field`] without working out the output key, for callers that
+/// mostly do not need it.
+#[inline]
+fn try_for_each_kept<'a, E>(
+    fields: &'a [Field],
+    mut visit: impl FnMut(&'a Field) -> Result<(), E>,
+) -> Result<(), E> {
     if fields.len() <= PAIRWISE_LIMIT {
-        // Each key as written, once; then a field is kept unless a later one has its key.
-        let mut keys = [OutputKey {
-            prefix: "",
-            key: "",
-        }; PAIRWISE_LIMIT];
-        for (slot, field) in keys.iter_mut().zip(fields) {
-            *slot = OutputKey::of(&field.key);
-        }
-        let keys = &keys[..fields.len()];
+        // A field is kept unless a later one ends up with its key.
         for (i, field) in fields.iter().enumerate() {
-            if !keys[i + 1..].contains(&keys[i]) {
-                visit(keys[i], field)?;
+            let shadowed = fields[i + 1..]
+                .iter()
+                .any(|later| same_output_key(&field.key, &later.key));
+            if !shadowed {
+                visit(field)?;
             }
         }
     } else {
@@ -149,21 +156,11 @@ pub fn try_for_each_kept_field<'a, E>(
         }
         for (field, keep) in fields.iter().zip(keep) {
             if keep {
-                visit(OutputKey::of(&field.key), field)?;
+                visit(field)?;
             }
         }
     }
     Ok(())
-}
-
-fn write_field(key: OutputKey<'_>, value: &Value, out: &mut Vec<u8>) {
-    out.extend_from_slice(b",\"");
-    if !key.prefix.is_empty() {
-        escape::write_escaped(out, key.prefix);
-    }
-    escape::write_escaped(out, key.key);
-    out.extend_from_slice(b"\":");
-    write_value(value, out);
 }
 
 /// The key a field is written under: the field's own key, with [`RENAMED_KEY_PREFIX`] in
@@ -223,8 +220,8 @@ fn write_value(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        Value::I64(n) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
-        Value::U64(n) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
+        Value::I64(n) => write_i64(out, *n),
+        Value::U64(n) => write_u64(out, *n),
         Value::F64(f) => write_f64(*f, out),
         Value::Str(s) => escape::write_string(out, s),
         Value::Json(json) => write_json(json.as_json(), 1, out),
@@ -240,9 +237,9 @@ fn write_json(json: &serde_json::Value, depth: usize, out: &mut Vec<u8>) {
         J::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
         J::Number(n) => {
             if let Some(u) = n.as_u64() {
-                out.extend_from_slice(itoa::Buffer::new().format(u).as_bytes());
+                write_u64(out, u);
             } else if let Some(i) = n.as_i64() {
-                out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
+                write_i64(out, i);
             } else {
                 write_f64(n.as_f64().unwrap_or(f64::NAN), out);
             }

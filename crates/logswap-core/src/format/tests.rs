@@ -2,6 +2,8 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
+use std::borrow::Cow;
+
 use super::*;
 use crate::field::Fields;
 use crate::level::Level;
@@ -111,5 +113,93 @@ fn the_reserved_key_test_agrees_with_the_published_list() {
     }
     for key in ["", "t", "tss", "Level", "thread", "fields.msg", "msg "] {
         assert!(!is_reserved(key), "{key}");
+    }
+}
+
+/// The same record with every string owned instead of `'static`, so nothing of it is
+/// taken from the per-thread caches.
+fn owned_copy(record: &Record) -> Record {
+    let mut copy = record.clone();
+    copy.target = Cow::Owned(record.target.to_string());
+    copy.message = Cow::Owned(record.message.to_string());
+    copy.fields = record
+        .fields
+        .iter()
+        .map(|field| Field::new(field.key.to_string(), field.value.clone()))
+        .collect();
+    copy
+}
+
+fn formatted(record: &Record) -> String {
+    let mut out = Vec::new();
+    format_record(record, &mut out);
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn cached_and_uncached_pieces_write_the_same_bytes() {
+    let long_target: &'static str =
+        "a::very::long::module::path::that::does::not::fit::in::a::head";
+    let long_name: &'static str = "a-thread-name-much-too-long-to-fit-in-the-thread-fragment";
+    let odd_key: &'static str = "key \"quoted\"\n";
+    let mut records = Vec::new();
+    for target in ["app", long_target, "tab\there", "é"] {
+        for name in [Some("main"), None, Some(long_name), Some("new\nline")] {
+            for level in [Level::Trace, Level::Info, Level::Error] {
+                let mut record = Record::new(
+                    level,
+                    target,
+                    "message",
+                    [
+                        Field::new("msg", 1),
+                        Field::new(odd_key, 2),
+                        Field::new("tokens", 3u64),
+                        Field::new("key_of_exactly_28_bytes_long", 4),
+                        Field::new("a_key_much_too_long_to_fit_in_a_key_fragment", 5),
+                        Field::new("fields.level", 6),
+                        Field::new("level", 7),
+                    ]
+                    .into(),
+                );
+                record.thread = ThreadInfo { id: 42, name };
+                records.push(record);
+            }
+        }
+    }
+    // Twice over: the first pass fills the caches, the second reads from them.
+    for _ in 0..2 {
+        for record in &records {
+            let cached = formatted(record);
+            assert_eq!(cached, formatted(&owned_copy(record)));
+            let parsed: serde_json::Value = serde_json::from_str(&cached).unwrap();
+            assert_eq!(parsed["target"], *record.target);
+            assert_eq!(parsed[odd_key], 2);
+            assert_eq!(
+                parsed["fields.level"], 7,
+                "the renamed key wins over the literal one"
+            );
+            match record.thread.name {
+                Some(name) => assert_eq!(parsed["thread_name"], name),
+                None => assert!(parsed.get("thread_name").is_none()),
+            }
+        }
+    }
+}
+
+#[test]
+fn many_distinct_static_keys_evict_each_other_without_mixing_them_up() {
+    // More keys than the key cache holds, leaked so they are `'static` at distinct places.
+    let keys: Vec<&'static str> = (0..500)
+        .map(|i| &*Box::leak(format!("key_{i}").into_boxed_str()))
+        .collect();
+    for round in 0..3 {
+        for chunk in keys.chunks(7) {
+            let fields: Fields = chunk.iter().map(|&key| Field::new(key, round)).collect();
+            let record = Record::new(Level::Info, "app", "m", fields);
+            let parsed: serde_json::Value = serde_json::from_str(&formatted(&record)).unwrap();
+            for key in chunk {
+                assert_eq!(parsed[*key], round, "{key}");
+            }
+        }
     }
 }

@@ -39,11 +39,7 @@ pub fn write_timestamp(time: SystemTime, out: &mut Vec<u8>) {
         },
     }
     let mut fraction = *b".000000Z";
-    let mut rest = micros;
-    for digit in fraction[1..7].iter_mut().rev() {
-        *digit = b'0' + (rest % 10) as u8;
-        rest /= 10;
-    }
+    put_digits(&mut fraction[1..7], micros);
     out.extend_from_slice(&fraction);
 }
 
@@ -119,10 +115,18 @@ fn second_text(seconds: i64) -> Option<SecondText> {
     Some(text)
 }
 
+/// Fills `slot` with the last `slot.len()` decimal digits of `value`, zero-padded.
+#[inline]
 fn put_digits(slot: &mut [u8], mut value: u32) {
-    for digit in slot.iter_mut().rev() {
-        *digit = b'0' + (value % 10) as u8;
-        value /= 10;
+    let mut end = slot.len();
+    while end >= 2 {
+        let pair = (value % 100) as usize * 2;
+        value /= 100;
+        slot[end - 2..end].copy_from_slice(&super::number::PAIRS[pair..pair + 2]);
+        end -= 2;
+    }
+    if end == 1 {
+        slot[0] = b'0' + (value % 10) as u8;
     }
 }
 
