@@ -126,8 +126,10 @@ impl Logger {
         fields: impl IntoIterator<Item = Field>,
     ) {
         if self.enabled(level, &self.inner.target) {
-            let fields = fields.into_iter().collect();
-            self.emit(level, self.inner.target.clone(), message.into(), fields);
+            let target = self.inner.target.clone();
+            self.emit(level, target, message.into(), |record| {
+                record.extend(fields)
+            });
         }
     }
 
@@ -142,17 +144,14 @@ impl Logger {
         if !self.enabled(level, &self.inner.target) {
             return;
         }
-        let message = message.into();
         let target = self.inner.target.clone();
-        match catch_unwind(AssertUnwindSafe(|| {
-            fields().into_iter().collect::<Fields>()
-        })) {
-            Ok(fields) => self.emit(level, target, message, fields),
-            Err(_) => {
-                let fields = [panic_field("the field closure")].into();
-                self.emit(level, target, message, fields);
+        self.emit(level, target, message.into(), |record| {
+            let before = record.len();
+            if catch_unwind(AssertUnwindSafe(|| record.extend(fields()))).is_err() {
+                record.truncate(before);
+                record.push(panic_field("the field closure"));
             }
-        }
+        });
     }
 
     /// Logs a record from another `target`, if `level` is enabled for it (for bridges from
@@ -166,7 +165,9 @@ impl Logger {
     ) {
         let target = target.into();
         if self.enabled(level, &target) {
-            self.emit(level, target, message.into(), fields.into_iter().collect());
+            self.emit(level, target, message.into(), |record| {
+                record.extend(fields)
+            });
         }
     }
 
@@ -179,43 +180,39 @@ impl Logger {
         message: Cow<'static, str>,
         fields: impl IntoIterator<Item = Field>,
     ) {
-        self.emit(
-            level,
-            Cow::Borrowed(target),
-            message,
-            fields.into_iter().collect(),
-        );
+        self.emit(level, Cow::Borrowed(target), message, |record| {
+            record.extend(fields)
+        });
     }
 
+    /// Makes the record, adds the bound context and the providers' fields, then the
+    /// call's own with `add_call_fields`, and hands the record to the backend.
+    ///
+    /// The fields are pushed straight into the record: a `Record` is about 500 bytes,
+    /// and building the fields elsewhere and moving them in cost a copy each time.
+    #[inline]
     fn emit(
         &self,
         level: Level,
         target: Cow<'static, str>,
         message: Cow<'static, str>,
-        call_fields: Fields,
+        add_call_fields: impl FnOnce(&mut Fields),
     ) {
         let inner = &*self.inner;
-        if inner.bound.is_empty() && inner.providers.is_empty() {
-            // No context to add: the call's fields are the record's, without a copy.
-            let record = Record::new(level, target, message, call_fields);
-            inner.backend.emit(record);
-            return;
-        }
-        let mut fields = Fields::new();
+        let mut record = Record::new(level, target, message, Fields::new());
+        let fields = &mut record.fields;
         if !inner.bound.is_empty() {
             fields.extend(inner.bound.iter().cloned());
         }
         for provider in &inner.providers {
             let before = fields.len();
-            if catch_unwind(AssertUnwindSafe(|| provider(&mut fields))).is_err() {
+            if catch_unwind(AssertUnwindSafe(|| provider(&mut *fields))).is_err() {
                 fields.truncate(before);
                 fields.push(panic_field("a context provider"));
             }
         }
-        fields.extend(call_fields);
-        inner
-            .backend
-            .emit(Record::new(level, target, message, fields));
+        add_call_fields(fields);
+        inner.backend.emit(record);
     }
 
     /// Waits until every record logged before the call is written and flushed.
