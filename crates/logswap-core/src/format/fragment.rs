@@ -80,7 +80,9 @@ impl<K: Copy + Eq, const N: usize, const SETS: usize> FragmentCache<K, N, SETS> 
         hash: u64,
         make: impl FnOnce() -> Option<Fragment<N>>,
     ) -> Option<&Fragment<N>> {
-        let set = &mut self.slots[(hash as usize) % SETS];
+        // The top bits of the hash pick the set (multiply-shift): the low bits of a
+        // multiplicative hash are poorly mixed for nearby addresses.
+        let set = &mut self.slots[(((hash >> 32) * SETS as u64) >> 32) as usize];
         let way = match set {
             [Some((first, _)), _] if *first == key => 0,
             [_, Some((second, _))] if *second == key => 1,
@@ -96,13 +98,13 @@ impl<K: Copy + Eq, const N: usize, const SETS: usize> FragmentCache<K, N, SETS> 
     }
 }
 
-/// A hash of a `'static` string's address and length (a well-mixed multiply).
+/// A hash of a `'static` string's address and length: a multiplicative (Fibonacci) hash,
+/// whose high bits are well mixed.
 #[inline]
 pub(crate) fn address_hash(text: &'static str, salt: u64) -> u64 {
-    let mixed = (text.as_ptr() as u64 ^ salt.rotate_left(32))
-        .wrapping_add(text.len() as u64)
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    mixed >> 32
+    (text.as_ptr() as u64 ^ salt.rotate_left(32))
+        .wrapping_add((text.len() as u64) << 48)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 #[cfg(test)]

@@ -67,8 +67,7 @@ pub fn format_record(record: &Record, out: &mut Vec<u8>) {
     FormatCache::with(|cache| {
         out.extend_from_slice(b"{\"ts\":\"");
         write_timestamp(record.timestamp, out);
-        cache.write_head(record.level, &record.target, out);
-        escape::write_string(out, &record.message);
+        cache.write_head(record.level, &record.target, &record.message, out);
         cache.write_thread(record.thread, out);
         let written: Result<(), Infallible> = try_for_each_kept(&record.fields, |field| {
             cache.write_key(&field.key, out);

@@ -143,13 +143,23 @@ fn cached_and_uncached_pieces_write_the_same_bytes() {
     let long_name: &'static str = "a-thread-name-much-too-long-to-fit-in-the-thread-fragment";
     let odd_key: &'static str = "key \"quoted\"\n";
     let mut records = Vec::new();
-    for target in ["app", long_target, "tab\there", "é"] {
+    let long_message: &'static str =
+        "a message long enough that the head fragment cannot hold it together with a target";
+    let cases = [
+        ("app", "message"),
+        (long_target, "message"),
+        ("app", long_message),
+        ("tab\there", "message"),
+        ("é", "a \"quoted\" message"),
+        ("app", "line\u{2028}separator"),
+    ];
+    for (target, message) in cases {
         for name in [Some("main"), None, Some(long_name), Some("new\nline")] {
             for level in [Level::Trace, Level::Info, Level::Error] {
                 let mut record = Record::new(
                     level,
                     target,
-                    "message",
+                    message,
                     [
                         Field::new("msg", 1),
                         Field::new(odd_key, 2),
@@ -173,6 +183,7 @@ fn cached_and_uncached_pieces_write_the_same_bytes() {
             assert_eq!(cached, formatted(&owned_copy(record)));
             let parsed: serde_json::Value = serde_json::from_str(&cached).unwrap();
             assert_eq!(parsed["target"], *record.target);
+            assert_eq!(parsed["msg"], *record.message);
             assert_eq!(parsed[odd_key], 2);
             assert_eq!(
                 parsed["fields.level"], 7,
