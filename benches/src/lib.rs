@@ -14,6 +14,7 @@ pub mod result;
 pub mod run;
 pub mod subjects;
 pub mod table;
+pub mod targets;
 pub mod verify;
 pub mod workload;
 

@@ -13,6 +13,7 @@ use logswap_benches::reference::REFERENCES;
 use logswap_benches::result::{RowKind, RunResult};
 use logswap_benches::subjects::{backend_names, SUBJECTS};
 use logswap_benches::table::{median_run, render, Outcome, Row};
+use logswap_benches::targets::render_targets;
 use serde_json::json;
 
 #[derive(Parser, Debug)]
@@ -207,6 +208,7 @@ fn compare(mut args: Args) -> Result<ExitCode> {
         args.threads,
         if interrupted { " Interrupted by Ctrl+C: rows marked \"not run\" did not run." } else { "" }
     );
+    println!("\n{}", render_targets(&rows));
     if let Some(path) = &args.json {
         write_json(path, &args, &rows, all_runs, interrupted)?;
         eprintln!("compare: wrote {}", path.display());

@@ -1,0 +1,213 @@
+//! The performance targets of the flume backend, read off the rows of one run: each
+//! target names the rows it compares, the ratio measured, the bound, and whether it is met.
+
+use std::fmt::Write;
+
+use crate::result::{RowKind, RunResult};
+use crate::table::Row;
+
+/// The backends logswap-flume is compared against.
+const PEERS: [&str; 2] = ["slog", "tracing"];
+
+/// The bound on the flume rows' peak RSS above the clock row's: the default capacity
+/// times 512 bytes a queued record, plus 2 MiB for the writer's buffers and stack (the
+/// bound documented in logswap-flume's crate docs, section Memory).
+const FLUME_RSS_BOUND_MIB: f64 = 16_384.0 * 512.0 / (1024.0 * 1024.0) + 2.0;
+
+/// One target's reading.
+struct Reading {
+    target: &'static str,
+    compared: String,
+    measured: String,
+    met: Option<bool>,
+}
+
+fn backend<'a>(rows: &'a [Row], name: &str, mode: &str, threads: u32) -> Option<&'a RunResult> {
+    rows.iter()
+        .filter(|r| r.kind == RowKind::Backend && r.backend == name && r.mode == mode)
+        .filter(|r| r.threads == threads)
+        .find_map(Row::measured)
+}
+
+fn reference<'a>(rows: &'a [Row], name: &str) -> Option<&'a RunResult> {
+    rows.iter()
+        .filter(|r| r.kind == RowKind::Reference && r.backend == name)
+        .find_map(Row::measured)
+}
+
+/// The peers' lossless rows with `threads` producers, with their labels.
+fn peers(rows: &[Row], threads: u32) -> Vec<(String, &RunResult)> {
+    rows.iter()
+        .filter(|r| r.kind == RowKind::Backend && PEERS.contains(&r.backend.as_str()))
+        .filter(|r| r.threads == threads)
+        .filter_map(|r| Some((format!("{} {}", r.backend, r.mode), r.measured()?)))
+        .filter(|(_, run)| run.lossless)
+        .collect()
+}
+
+/// The best of the peers' lossless rows by `key` (`better` says which of two is better).
+fn best_peer<'a>(
+    peers: &'a [(String, &'a RunResult)],
+    key: impl Fn(&RunResult) -> f64,
+    better: impl Fn(f64, f64) -> bool,
+) -> Option<(&'a str, f64)> {
+    peers
+        .iter()
+        .map(|(label, run)| (label.as_str(), key(run)))
+        .reduce(|a, b| if better(b.1, a.1) { b } else { a })
+}
+
+/// A target that is a ratio of two measured values, met when `ok` holds for the ratio.
+fn ratio_reading(
+    target: &'static str,
+    compared: String,
+    value: Option<(f64, f64)>,
+    ok: &dyn Fn(f64) -> bool,
+) -> Reading {
+    let (measured, met) = match value {
+        Some((a, b)) if b > 0.0 => (format!("{:.2}", a / b), Some(ok(a / b))),
+        _ => ("-".to_owned(), None),
+    };
+    Reading {
+        target,
+        compared,
+        measured,
+        met,
+    }
+}
+
+fn readings(rows: &[Row]) -> Vec<Reading> {
+    let mut out = Vec::new();
+    let flume1 = backend(rows, "flume", "block", 1);
+    let flume4 = backend(rows, "flume", "block", 4);
+    let peers1 = peers(rows, 1);
+    let peers4 = peers(rows, 4);
+    let p50 = |r: &RunResult| r.latency.p50 as f64;
+    let p999 = |r: &RunResult| r.latency.p999 as f64;
+    let rate = |r: &RunResult| r.records_per_sec;
+    let lower = |a: f64, b: f64| a < b;
+    let higher = |a: f64, b: f64| a > b;
+    let clock = reference(rows, "clock");
+    out.push(ratio_reading(
+        "1. p50 at most 4x the clock row",
+        "flume block 1 / clock".into(),
+        flume1.zip(clock).map(|(f, c)| (p50(f), p50(c))),
+        &|r| r <= 4.0,
+    ));
+    let best = best_peer(&peers1, p50, lower);
+    out.push(ratio_reading(
+        "1. p50 at most 1/3 of the best peer's",
+        format!("flume block 1 / {}", best.map_or("-", |b| b.0)),
+        flume1.zip(best).map(|(f, b)| (p50(f), b.1)),
+        &|r| r <= 1.0 / 3.0,
+    ));
+    let best = best_peer(&peers1, p999, lower);
+    out.push(ratio_reading(
+        "1. p99.9 lower than every peer's",
+        format!("flume block 1 / {}", best.map_or("-", |b| b.0)),
+        flume1.zip(best).map(|(f, b)| (p999(f), b.1)),
+        &|r| r < 1.0,
+    ));
+    let best = best_peer(&peers1, rate, higher);
+    out.push(ratio_reading(
+        "2. records/s at least 2x the best peer's",
+        format!("flume block 1 / {}", best.map_or("-", |b| b.0)),
+        flume1.zip(best).map(|(f, b)| (rate(f), b.1)),
+        &|r| r >= 2.0,
+    ));
+    let limit = [
+        reference(rows, "format-only"),
+        reference(rows, "write-only"),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|r| (r.backend.clone(), rate(r)))
+    .reduce(|a, b| if b.1 < a.1 { b } else { a });
+    out.push(ratio_reading(
+        "2. records/s at least 70% of the slower limit row",
+        format!(
+            "flume block 1 / {}",
+            limit.as_ref().map_or("-", |l| l.0.as_str())
+        ),
+        flume1.zip(limit.as_ref()).map(|(f, l)| (rate(f), l.1)),
+        &|r| r >= 0.7,
+    ));
+    out.push(ratio_reading(
+        "3. the formatter at least 3x serde_json's records/s",
+        "format-only / serde-json-format".into(),
+        reference(rows, "format-only")
+            .zip(reference(rows, "serde-json-format"))
+            .map(|(ours, theirs)| (rate(ours), rate(theirs))),
+        &|r| r >= 3.0,
+    ));
+    out.push(Reading {
+        target: "4. nothing lost with 4 producers",
+        compared: "flume block 4".into(),
+        measured: flume4.map_or("-".into(), |f| {
+            format!(
+                "{} lost, sequences {}",
+                f.lost,
+                if f.verified.ok {
+                    "checked"
+                } else {
+                    "NOT checked"
+                }
+            )
+        }),
+        met: flume4.map(|f| f.lost == 0 && f.verified.ok),
+    });
+    let best = best_peer(&peers4, p999, lower);
+    out.push(ratio_reading(
+        "4. p99.9 lower than every peer's",
+        format!("flume block 4 / {}", best.map_or("-", |b| b.0)),
+        flume4.zip(best).map(|(f, b)| (p999(f), b.1)),
+        &|r| r < 1.0,
+    ));
+    let best = best_peer(&peers4, rate, higher);
+    out.push(ratio_reading(
+        "4. records/s above every peer's",
+        format!("flume block 4 / {}", best.map_or("-", |b| b.0)),
+        flume4.zip(best).map(|(f, b)| (rate(f), b.1)),
+        &|r| r > 1.0,
+    ));
+    let above_clock = |f: &RunResult| {
+        let (flume, clock) = (f.peak_rss_kib?, clock?.peak_rss_kib?);
+        Some((flume as f64 - clock as f64) / 1024.0)
+    };
+    let rss = [flume1, flume4]
+        .into_iter()
+        .flatten()
+        .filter_map(above_clock)
+        .reduce(f64::max);
+    out.push(Reading {
+        target: "5. peak RSS within the documented bound",
+        compared: "flume block rows - clock row, MiB".into(),
+        measured: rss.map_or("-".into(), |mib| {
+            format!("{mib:.1} (bound {FLUME_RSS_BOUND_MIB:.0})")
+        }),
+        met: rss.map(|mib| mib <= FLUME_RSS_BOUND_MIB),
+    });
+    out
+}
+
+/// Renders the targets as a Markdown table, for the rows of one run.
+pub fn render_targets(rows: &[Row]) -> String {
+    let mut out =
+        String::from("| flume target | rows compared | measured | met |\n|---|---|---:|---|\n");
+    for reading in readings(rows) {
+        let met = match reading.met {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "not measured",
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {met} |",
+            reading.target, reading.compared, reading.measured
+        );
+    }
+    out.push_str(
+        "\nTarget 6 (no allocation on the record path) is checked by benches/tests/allocations.rs.\n",
+    );
+    out
+}
