@@ -12,6 +12,7 @@ use std::cell::RefCell;
 use super::escape::{may_need_escaping, write_escaped, write_string};
 use super::fragment::{address_hash, Fragment, FragmentCache};
 use super::number::{put_u64, WINDOW};
+use super::timestamp::LastSecond;
 use super::OutputKey;
 use crate::level::Level;
 use crate::record::ThreadInfo;
@@ -32,6 +33,8 @@ pub(crate) struct FormatCache {
     heads: FragmentCache<HeadKey, 64, 16>,
     threads: FragmentCache<(u64, usize, usize), 64, 8>,
     keys: FragmentCache<(usize, usize), 32, 64>,
+    /// The date and time of the last second written.
+    pub(crate) last_second: LastSecond,
 }
 
 thread_local! {
@@ -46,6 +49,7 @@ impl FormatCache {
             heads: FragmentCache::new(),
             threads: FragmentCache::new(),
             keys: FragmentCache::new(),
+            last_second: None,
         }
     }
 

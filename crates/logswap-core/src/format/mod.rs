@@ -66,7 +66,7 @@ pub fn format_record(record: &Record, out: &mut Vec<u8>) {
     out.reserve(256 + record.message.len());
     FormatCache::with(|cache| {
         out.extend_from_slice(b"{\"ts\":\"");
-        write_timestamp(record.timestamp, out);
+        timestamp::write_timestamp_with(record.timestamp, &mut cache.last_second, out);
         cache.write_head(record.level, &record.target, &record.message, out);
         cache.write_thread(record.thread, out);
         let written: Result<(), Infallible> = try_for_each_kept(&record.fields, |field| {

@@ -26,13 +26,23 @@ thread_local! {
 /// assert_eq!(out, b"2026-12-04T15:22:42.123456Z");
 /// ```
 pub fn write_timestamp(time: SystemTime, out: &mut Vec<u8>) {
+    let mut last = LAST_SECOND.try_with(Cell::get).ok().flatten();
+    write_timestamp_with(time, &mut last, out);
+    let _ = LAST_SECOND.try_with(|cell| cell.set(last));
+}
+
+/// The last second formatted and its text, kept by the caller.
+pub(crate) type LastSecond = Option<(i64, SecondText)>;
+
+/// [`write_timestamp`] with the cached second kept in `last` instead of a thread-local.
+#[inline]
+pub(crate) fn write_timestamp_with(time: SystemTime, last: &mut LastSecond, out: &mut Vec<u8>) {
     let (seconds, micros) = split(time);
-    let cached = LAST_SECOND.try_with(Cell::get).ok().flatten();
-    match cached {
-        Some((second, text)) if second == seconds => out.extend_from_slice(&text),
+    match last {
+        Some((second, text)) if *second == seconds => out.extend_from_slice(text),
         _ => match second_text(seconds) {
             Some(text) => {
-                let _ = LAST_SECOND.try_with(|last| last.set(Some((seconds, text))));
+                *last = Some((seconds, text));
                 out.extend_from_slice(&text);
             }
             None => write_unusual_year(seconds, out),
