@@ -11,7 +11,7 @@ use std::cell::RefCell;
 
 use super::escape::{may_need_escaping, write_escaped, write_string};
 use super::fragment::{address_hash, Fragment, FragmentCache};
-use super::number::{put_u64, WINDOW};
+use super::number::Digits;
 use super::timestamp::LastSecond;
 use super::OutputKey;
 use crate::level::Level;
@@ -177,9 +177,9 @@ fn make_head(level: Level, target: &str, message: &str) -> Option<Head> {
 fn make_thread_part(thread: ThreadInfo) -> Option<ThreadPart> {
     let mut part = ThreadPart::EMPTY;
     part.push(b",\"thread_id\":")?;
-    let mut digits = [0u8; WINDOW];
-    let len = put_u64(&mut digits, 0, thread.id);
-    part.push(&digits[..len])?;
+    let mut id = Digits::new();
+    id.prepend_u64(thread.id);
+    part.push(id.as_bytes())?;
     if let Some(name) = thread.name {
         if may_need_escaping(name.as_bytes()) {
             return None;

@@ -1,8 +1,7 @@
 //! Float formatting: a fast path for the common "few decimals" values, ryu for the rest,
 //! with the same bytes as ryu (and so serde_json) either way.
 
-use super::fragment::write_window;
-use super::number::{put_u64, WINDOW};
+use super::number::{Digits, PAIRS};
 
 /// Appends `f` as JSON: `null` when it is NaN or infinite, otherwise the shortest decimal
 /// that reads back as `f`, written exactly as ryu writes it.
@@ -37,25 +36,29 @@ fn write_milli_decimal(f: f64, out: &mut Vec<u8>) -> bool {
     if millis as f64 / 1000.0 != magnitude {
         return false;
     }
-    // Sign, up to 12 integer digits, the point and 3 decimals: 17 bytes of the window.
-    let mut window = [b'-'; WINDOW];
-    let mut len = usize::from(f.is_sign_negative());
-    len += put_u64(&mut window, len, millis / 1000);
+    // Built from the end: the decimals, the point, the integer digits, the sign; at
+    // most 17 bytes.
+    let mut text = Digits::new();
     let fraction = millis % 1000;
-    let digits = [
-        b'.',
-        b'0' + (fraction / 100) as u8,
-        b'0' + (fraction / 10 % 10) as u8,
-        b'0' + (fraction % 10) as u8,
-    ];
-    let kept = match fraction {
-        0 => 2,
-        _ if fraction % 100 == 0 => 2,
-        _ if fraction % 10 == 0 => 3,
-        _ => 4,
-    };
-    window[len..len + 4].copy_from_slice(&digits);
-    write_window(out, &window, len + kept);
+    match fraction {
+        0 => text.prepend(b"0"),
+        _ if fraction % 100 == 0 => text.prepend(&[b'0' + (fraction / 100) as u8]),
+        _ if fraction % 10 == 0 => {
+            let pair = (fraction / 10) as usize * 2;
+            text.prepend(&PAIRS[pair..pair + 2]);
+        }
+        _ => {
+            let pair = (fraction % 100) as usize * 2;
+            text.prepend(&PAIRS[pair..pair + 2]);
+            text.prepend(&[b'0' + (fraction / 100) as u8]);
+        }
+    }
+    text.prepend(b".");
+    text.prepend_u64(millis / 1000);
+    if f.is_sign_negative() {
+        text.prepend(b"-");
+    }
+    text.write_to(out);
     true
 }
 

@@ -90,6 +90,24 @@ fn is_reserved(key: &str) -> bool {
     )
 }
 
+/// A quick test that no two fields end up with the same output key: true when the keys
+/// all have different lengths (below 128) and none starts with [`RENAMED_KEY_PREFIX`]
+/// (which is how a literal key can meet a renamed reserved one). False means "maybe":
+/// the caller then compares the keys pairwise.
+#[inline]
+fn keys_surely_distinct(fields: &[Field]) -> bool {
+    let mut lengths_seen: u128 = 0;
+    for field in fields {
+        let key = field.key.as_bytes();
+        let bit = 1u128.checked_shl(key.len() as u32).unwrap_or(0);
+        if bit == 0 || lengths_seen & bit != 0 || key.starts_with(RENAMED_KEY_PREFIX.as_bytes()) {
+            return false;
+        }
+        lengths_seen |= bit;
+    }
+    true
+}
+
 /// Whether field keys `a` and `b` are written under the same output key: when they are
 /// equal, or when one is reserved and the other is [`RENAMED_KEY_PREFIX`] + it.
 #[inline]
@@ -137,7 +155,11 @@ fn try_for_each_kept<'a, E>(
     fields: &'a [Field],
     mut visit: impl FnMut(&'a Field) -> Result<(), E>,
 ) -> Result<(), E> {
-    if fields.len() <= PAIRWISE_LIMIT {
+    if keys_surely_distinct(fields) {
+        for field in fields {
+            visit(field)?;
+        }
+    } else if fields.len() <= PAIRWISE_LIMIT {
         // A field is kept unless a later one ends up with its key.
         for (i, field) in fields.iter().enumerate() {
             let shadowed = fields[i + 1..]

@@ -11,45 +11,90 @@ pub(crate) const PAIRS: &[u8; 200] = b"\
     6061626364656667686970717273747576777879\
     8081828384858687888990919293949596979899";
 
-/// The most digits a `u64` has, plus room for a sign.
-pub(crate) const WINDOW: usize = 24;
+/// How many bytes a [`Digits`] holds at most: a `u64`'s 20 digits and a sign, or a
+/// milli-decimal float's 17 bytes, with room to spare.
+const SPAN: usize = 24;
 
-/// Writes the digits of `n` into `window` from index `at` and returns how many there are
-/// (at most 20; the caller keeps `at` small enough for them to fit).
-#[inline]
-pub(crate) fn put_u64(window: &mut [u8; WINDOW], at: usize, mut n: u64) -> usize {
-    let digits = n.checked_ilog10().map_or(1, |log| log as usize + 1);
-    let mut end = at + digits;
-    while n >= 100 {
-        let pair = (n % 100) as usize * 2;
-        n /= 100;
-        end -= 2;
-        window[end..end + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+/// A short piece of text built from its end backwards (digits come out lowest first), then
+/// appended with one copy of a constant [`SPAN`] bytes and a cut: no digit count is needed
+/// up front, and no `memcpy` call is made.
+pub(crate) struct Digits {
+    window: [u8; 2 * SPAN],
+    /// The text is `window[start..SPAN]`.
+    start: usize,
+}
+
+impl Digits {
+    /// Nothing yet.
+    #[inline]
+    pub(crate) fn new() -> Self {
+        Digits {
+            window: [0; 2 * SPAN],
+            start: SPAN,
+        }
     }
-    if n >= 10 {
-        let pair = n as usize * 2;
-        window[end - 2..end].copy_from_slice(&PAIRS[pair..pair + 2]);
-    } else {
-        window[end - 1] = b'0' + n as u8;
+
+    /// Puts the decimal digits of `n` in front. The callers put at most [`SPAN`] bytes in
+    /// all.
+    #[inline]
+    pub(crate) fn prepend_u64(&mut self, mut n: u64) {
+        while n >= 100 {
+            let pair = (n % 100) as usize * 2;
+            n /= 100;
+            self.start -= 2;
+            self.window[self.start..self.start + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        }
+        if n >= 10 {
+            let pair = n as usize * 2;
+            self.start -= 2;
+            self.window[self.start..self.start + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        } else {
+            self.start -= 1;
+            self.window[self.start] = b'0' + n as u8;
+        }
     }
-    digits
+
+    /// Puts `bytes` in front.
+    #[inline]
+    pub(crate) fn prepend(&mut self, bytes: &[u8]) {
+        self.start -= bytes.len();
+        self.window[self.start..self.start + bytes.len()].copy_from_slice(bytes);
+    }
+
+    /// The text built so far.
+    #[inline]
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.window[self.start..SPAN]
+    }
+
+    /// Appends the text to `out`.
+    #[inline]
+    pub(crate) fn write_to(&self, out: &mut Vec<u8>) {
+        let len = SPAN - self.start;
+        let span: &[u8; SPAN] = self.window[self.start..self.start + SPAN]
+            .try_into()
+            .expect("a window of SPAN bytes");
+        write_window(out, span, len);
+    }
 }
 
 /// Appends `n` in decimal.
 #[inline]
 pub(crate) fn write_u64(out: &mut Vec<u8>, n: u64) {
-    let mut window = [0u8; WINDOW];
-    let len = put_u64(&mut window, 0, n);
-    write_window(out, &window, len);
+    let mut digits = Digits::new();
+    digits.prepend_u64(n);
+    digits.write_to(out);
 }
 
 /// Appends `n` in decimal, with a `-` when it is negative.
 #[inline]
 pub(crate) fn write_i64(out: &mut Vec<u8>, n: i64) {
-    let mut window = [b'-'; WINDOW];
-    let sign = usize::from(n < 0);
-    let len = put_u64(&mut window, sign, n.unsigned_abs());
-    write_window(out, &window, sign + len);
+    let mut digits = Digits::new();
+    digits.prepend_u64(n.unsigned_abs());
+    if n < 0 {
+        digits.prepend(b"-");
+    }
+    digits.write_to(out);
 }
 
 #[cfg(test)]

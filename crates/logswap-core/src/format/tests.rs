@@ -214,3 +214,24 @@ fn many_distinct_static_keys_evict_each_other_without_mixing_them_up() {
         }
     }
 }
+
+#[test]
+fn the_quick_distinct_keys_test_never_says_distinct_wrongly() {
+    let fields = |keys: &[&'static str]| -> Vec<Field> {
+        keys.iter().map(|&key| Field::new(key, 1)).collect()
+    };
+    assert!(keys_surely_distinct(&fields(&[
+        "iteration",
+        "model",
+        "tokens",
+        "seq"
+    ])));
+    assert!(keys_surely_distinct(&fields(&[])));
+    // Same length: maybe equal, so "not sure".
+    assert!(!keys_surely_distinct(&fields(&["a", "b"])));
+    // A literal "fields." key can meet a renamed reserved key of another length.
+    assert!(!keys_surely_distinct(&fields(&["msg", "fields.msg"])));
+    // Too long to fit the length mask.
+    let long: &'static str = Box::leak("k".repeat(200).into_boxed_str());
+    assert!(!keys_surely_distinct(&fields(&["a", long])));
+}
