@@ -59,6 +59,14 @@ impl Fields {
         Fields(SmallVec::new_const())
     }
 
+    /// No fields, made at run time: the `const` [`Fields::new`], called outside a
+    /// constant, can be materialized as a constant whose uninitialized inline space is
+    /// zeroed first (a ~400-byte memset per record, seen in callgrind).
+    #[inline]
+    pub(crate) fn empty() -> Self {
+        Fields(SmallVec::new())
+    }
+
     /// Appends a field.
     pub fn push(&mut self, field: Field) {
         self.0.push(field);

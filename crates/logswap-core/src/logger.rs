@@ -5,13 +5,14 @@ use std::borrow::Cow;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use crate::backend::{Backend, Stats};
 use crate::error::Error;
 use crate::field::{Field, Fields};
 use crate::filter::Filter;
 use crate::level::Level;
-use crate::record::Record;
+use crate::record::{Record, ThreadInfo};
 
 /// A context factory: called for each record that passes the filter, it appends fields
 /// (a request id from a thread-local, say).
@@ -199,7 +200,16 @@ impl Logger {
         add_call_fields: impl FnOnce(&mut Fields),
     ) {
         let inner = &*self.inner;
-        let mut record = Record::new(level, target, message, Fields::new());
+        // A struct literal, not `Record::new`: the empty fields are then made in place
+        // rather than made elsewhere and copied in, uninitialized inline space and all.
+        let mut record = Record {
+            timestamp: SystemTime::now(),
+            level,
+            target,
+            message,
+            fields: Fields::empty(),
+            thread: ThreadInfo::current(),
+        };
         let fields = &mut record.fields;
         if !inner.bound.is_empty() {
             fields.extend(inner.bound.iter().cloned());
