@@ -1,5 +1,6 @@
-//! Unit tests that need the crate's insides: what happens when the writer thread itself
-//! panics (a bug of ours; a panicking target is caught by the sink and tested from outside).
+//! Unit tests that need the crate's insides: the size of a queued message, and what happens
+//! when the writer thread itself panics (a bug of ours; a panicking target is caught by the
+//! sink and tested from outside).
 
 use std::io;
 use std::sync::{mpsc, Arc, Mutex};
@@ -72,4 +73,10 @@ fn a_dead_writer_makes_flush_and_shutdown_fail_fast_and_loses_nothing_silently()
     assert_eq!(stats.queue_depth, Some(0));
     let text = String::from_utf8(memory.0.lock().unwrap().clone()).unwrap();
     assert_eq!(text.lines().count(), 10);
+}
+
+/// The memory bound in the crate docs (section Memory) counts 512 bytes per queued record.
+#[test]
+fn a_queued_message_takes_at_most_512_bytes() {
+    assert!(std::mem::size_of::<crate::writer::Msg>() <= 512);
 }

@@ -202,3 +202,15 @@ fn make_key_part(output: OutputKey<'_>) -> Option<KeyPart> {
     part.push(b"\":")?;
     Some(part)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The module docs and ARCHITECTURE.md say about 12 KiB per formatting thread.
+    #[test]
+    fn the_cache_is_about_twelve_kib() {
+        let size = std::mem::size_of::<FormatCache>();
+        assert!((10 * 1024..=14 * 1024).contains(&size), "{size} bytes");
+    }
+}
