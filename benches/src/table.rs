@@ -158,12 +158,14 @@ pub fn render(rows: &[Row]) -> String {
     out
 }
 
+/// Runs and rows made up for tests of the table and of the targets' readout.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixtures {
     use super::*;
     use crate::result::{Latency, Verification};
 
-    fn run(backend: &str, lossless: bool, records_per_sec: f64) -> RunResult {
+    /// A measured run of `backend` with these figures (the rest plausible).
+    pub(crate) fn run(backend: &str, lossless: bool, records_per_sec: f64) -> RunResult {
         RunResult {
             kind: RowKind::Backend,
             backend: backend.into(),
@@ -199,7 +201,8 @@ mod tests {
         }
     }
 
-    fn row(result: RunResult) -> Row {
+    /// A table row holding `result` as its median.
+    pub(crate) fn row(result: RunResult) -> Row {
         Row {
             kind: result.kind,
             backend: result.backend.clone(),
@@ -211,6 +214,12 @@ mod tests {
             },
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{row, run};
+    use super::*;
 
     #[test]
     fn the_median_is_the_middle_run_by_records_per_second() {

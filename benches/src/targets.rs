@@ -211,3 +211,84 @@ pub fn render_targets(rows: &[Row]) -> String {
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::fixtures::{row, run};
+
+    /// A run of `backend`/`mode` with `threads` producers, a p50, a p99.9 and a rate.
+    fn measured(
+        kind: RowKind,
+        (backend, mode, threads): (&str, &str, u32),
+        (p50, p999, rate): (u64, u64, f64),
+        lossless: bool,
+    ) -> Row {
+        let mut result = run(backend, lossless, rate);
+        result.kind = kind;
+        result.mode = mode.into();
+        result.threads = threads;
+        result.latency.p50 = p50;
+        result.latency.p999 = p999;
+        row(result)
+    }
+
+    fn readout(rows: &[Row]) -> Vec<(String, String, Option<bool>)> {
+        readings(rows)
+            .into_iter()
+            .map(|r| (r.compared, r.measured, r.met))
+            .collect()
+    }
+
+    #[test]
+    fn each_target_compares_the_rows_it_names_and_says_whether_it_is_met() {
+        let backend = RowKind::Backend;
+        let limit = RowKind::Reference;
+        let rows = [
+            measured(backend, ("flume", "block", 1), (100, 1_000, 3.0e6), true),
+            measured(backend, ("flume", "block", 4), (200, 9_000, 2.0e6), true),
+            measured(
+                backend,
+                ("tracing", "lossless", 1),
+                (600, 5_000, 1.0e6),
+                true,
+            ),
+            // A lossy peer is faster still, but targets compare lossless modes only.
+            measured(backend, ("tracing", "lossy", 1), (50, 100, 9.0e6), false),
+            measured(backend, ("slog", "block", 4), (900, 8_000, 2.5e6), true),
+            measured(limit, ("clock", "-", 1), (30, 50, 1.0e7), true),
+            measured(limit, ("format-only", "-", 1), (200, 300, 4.0e6), true),
+            measured(limit, ("write-only", "-", 1), (40, 90, 5.0e6), true),
+            measured(
+                limit,
+                ("serde-json-format", "-", 1),
+                (500, 900, 1.0e6),
+                true,
+            ),
+        ];
+        let got = readout(&rows);
+        let expect = |i: usize, compared: &str, measured: &str, met: bool| {
+            assert_eq!(
+                got[i],
+                (compared.into(), measured.into(), Some(met)),
+                "target {i}"
+            );
+        };
+        expect(0, "flume block 1 / clock", "3.33", true);
+        expect(1, "flume block 1 / tracing lossless", "0.17", true);
+        expect(2, "flume block 1 / tracing lossless", "0.20", true);
+        expect(3, "flume block 1 / tracing lossless", "3.00", true);
+        expect(4, "flume block 1 / format-only", "0.75", true);
+        expect(5, "format-only / serde-json-format", "4.00", true);
+        expect(7, "flume block 4 / slog block", "1.12", false);
+        expect(8, "flume block 4 / slog block", "0.80", false);
+    }
+
+    #[test]
+    fn a_target_whose_rows_did_not_run_is_not_measured() {
+        let rows = [row(run("flume", true, 1.0e6))];
+        for (compared, measured, met) in readout(&rows) {
+            assert_eq!(met, None, "{compared}: {measured}");
+        }
+    }
+}

@@ -46,13 +46,28 @@ fn a_quick_run_measures_every_backend_and_limit_and_verifies_them() {
     let document: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
     let rows = document["table"].as_array().unwrap();
-    assert_eq!(
-        rows.len(),
-        table
-            .lines()
-            .filter(|l| l.starts_with("| ") && !l.starts_with("| backend"))
-            .count()
-    );
+    // The main table: from its header to the first blank line.
+    let main_rows = table
+        .lines()
+        .skip_while(|l| !l.starts_with("| backend"))
+        .skip(2)
+        .take_while(|l| l.starts_with("| "))
+        .count();
+    assert_eq!(rows.len(), main_rows);
+    // Then the flume targets' readout: one row per target, each read off the run.
+    let readout: Vec<&str> = table
+        .lines()
+        .skip_while(|l| !l.starts_with("| flume target"))
+        .skip(2)
+        .take_while(|l| l.starts_with("| "))
+        .collect();
+    assert_eq!(readout.len(), 10, "{table}");
+    for line in readout {
+        assert!(
+            line.ends_with("| yes |") || line.ends_with("| no |"),
+            "a target that was not read off the run: {line}"
+        );
+    }
     for row in rows {
         assert_eq!(row["status"], "measured", "{row}");
         if row["kind"] == "backend" {
