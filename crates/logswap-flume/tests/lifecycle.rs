@@ -47,19 +47,9 @@ fn the_builder_rejects_what_it_cannot_use() {
         assert!(err.to_string().contains(what), "{what}: {err}");
     }
 
-    let dir = tempfile::tempdir().unwrap();
-    let blocker = dir.path().join("a-file");
-    std::fs::write(&blocker, "not a folder").unwrap();
-    let path = blocker.join("app.log");
-    let err = FlumeBackend::builder()
-        .target(Target::file(&path))
-        .build()
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Open);
-    assert!(
-        err.to_string().contains(&path.display().to_string()),
-        "{err}"
-    );
+    logswap_testkit::queued::open_error_names_the_path(|target| {
+        FlumeBackend::builder().target(target).build()
+    });
 }
 
 /// A target that notes the name of the thread that writes to it.

@@ -4,8 +4,8 @@
 use std::fmt;
 use std::io::{self, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -14,25 +14,23 @@ use slog::{BorrowedKV, Drain, OwnedKVList, RecordStatic};
 use slog_async::{AsyncCore, AsyncError, AsyncGuard};
 
 use crate::builder::{Builder, Overflow};
-use crate::drain::{on_writer_thread, writer_died, Shared, MARKER_LOCATION, RECORD_LOCATION};
+use crate::drain::{writer_died, Shared, MARKER_LOCATION, RECORD_LOCATION, WRITER_THREAD};
 use crate::kv::RecordKv;
-use logswap_core::handoff::{Gate, Wait};
+use logswap_core::handoff::{Lifecycle, Wait};
 
 /// A backend that sends records through slog-async's channel to its writer thread, where
 /// slog-json writes them; see the crate docs for its promises.
 pub struct SlogBackend {
     core: AsyncCore,
-    /// `None` once shut down.
-    guard: Mutex<Option<AsyncGuard>>,
+    /// Holds slog-async's guard until shutdown.
+    lifecycle: Lifecycle<AsyncGuard>,
     shared: Arc<Shared>,
-    gate: Gate,
     overflow: Overflow,
     channel_size: usize,
     no_values: OwnedKVList,
     high_water: AtomicU64,
     blocked_nanos: AtomicU64,
     reporter: DropReporter,
-    writer_loss_reported: AtomicBool,
 }
 
 impl SlogBackend {
@@ -50,16 +48,14 @@ impl SlogBackend {
     ) -> Self {
         SlogBackend {
             core,
-            guard: Mutex::new(Some(guard)),
+            lifecycle: Lifecycle::new(guard, &WRITER_THREAD),
             shared,
-            gate: Gate::new(),
             overflow,
             channel_size,
             no_values: OwnedKVList::from(slog::o!()),
             high_water: AtomicU64::new(0),
             blocked_nanos: AtomicU64::new(0),
             reporter: DropReporter::new(channel_size),
-            writer_loss_reported: AtomicBool::new(false),
         }
     }
 
@@ -104,16 +100,6 @@ impl SlogBackend {
         }
         if self.overflow == Overflow::DropAndReport {
             self.reporter.room_again();
-        }
-    }
-
-    fn writer_lost(&self) {
-        self.shared.counters.record_dropped(1);
-        if !self.writer_loss_reported.swap(true, Ordering::Relaxed) {
-            let _ = writeln!(
-                io::stderr(),
-                "logswap-slog: the slog-async writer thread has stopped; records are dropped and counted in stats().dropped"
-            );
         }
     }
 
@@ -164,20 +150,12 @@ fn slog_level(level: Level) -> slog::Level {
     }
 }
 
-fn on_writer_thread_error(call: &str) -> Error {
-    Error::would_deadlock("slog", call.trim_end_matches("()"))
-}
+/// What `emit` says, once, when slog-async's writer thread has stopped.
+const WRITER_LOST: &str = "logswap-slog: the slog-async writer thread has stopped; records are dropped and counted in stats().dropped";
 
 impl Backend for SlogBackend {
     fn emit(&self, record: Record) {
-        self.shared.counters.record_emitted();
-        if on_writer_thread() {
-            // Logged from inside the target's write: waiting for room would wait forever.
-            self.shared.counters.record_dropped(1);
-            return;
-        }
-        let Some(_pass) = self.gate.enter() else {
-            self.shared.counters.record_dropped(1);
+        let Some(_pass) = self.lifecycle.admit(&self.shared.counters) else {
             return;
         };
         match catch_unwind(AssertUnwindSafe(|| self.send(&record))) {
@@ -188,7 +166,9 @@ impl Backend for SlogBackend {
                     self.reporter.dropped();
                 }
             }
-            Ok(Err(AsyncError::Fatal(_))) | Err(_) => self.writer_lost(),
+            Ok(Err(AsyncError::Fatal(_))) | Err(_) => self
+                .lifecycle
+                .writer_lost(&self.shared.counters, WRITER_LOST),
         }
     }
 
@@ -196,37 +176,20 @@ impl Backend for SlogBackend {
     /// it; the writer's drain writes out its buffer, flushes the target and acknowledges
     /// the marker, and this returns then, with the error of that flush if it failed.
     fn flush(&self) -> Result<(), Error> {
-        if on_writer_thread() {
-            return Err(on_writer_thread_error("flush()"));
-        }
-        let Some(_pass) = self.gate.enter() else {
-            // Shut down, or shutting down: wait until the shutdown has drained the queue,
-            // so nothing emitted before this call is still on its way when it returns.
-            drop(self.guard.lock());
-            return Err(Error::shut_down(self.name()));
-        };
-        self.flush_through_queue()
+        self.lifecycle.flush(|| self.flush_through_queue())
     }
 
     /// Closes the gate (later emits are dropped and counted), waits for the emits in
     /// flight, flushes through the queue, then drops slog-async's `AsyncGuard`, which
     /// stops the writer thread and joins it.
     fn shutdown(&self) -> Result<(), Error> {
-        if on_writer_thread() {
-            return Err(on_writer_thread_error("shutdown()"));
-        }
-        let mut guard = self
-            .guard
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let Some(async_guard) = guard.take() else {
-            return Ok(());
-        };
-        self.gate.close();
-        let flushed = self.flush_through_queue();
-        drop(async_guard);
-        self.reporter.report_now();
-        flushed
+        self.lifecycle.shutdown(
+            || self.flush_through_queue(),
+            || {
+                self.reporter.report_now();
+                Ok(())
+            },
+        )
     }
 
     fn stats(&self) -> Stats {
@@ -244,23 +207,11 @@ impl Backend for SlogBackend {
 }
 
 impl Drop for SlogBackend {
+    /// Shuts down; on the writer thread, hands slog-async's guard to a helper thread.
     fn drop(&mut self) {
-        if on_writer_thread() {
-            // The last handle was dropped inside the target's `write`: the guard would wait
-            // for the very thread it runs on, so a helper thread drops it.
-            let guard = self
-                .guard
-                .get_mut()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .take();
-            if let Some(guard) = guard {
-                let _ = thread::Builder::new()
-                    .name("logswap-shutdown".into())
-                    .spawn(move || drop(guard));
-            }
-            return;
-        }
-        let _ = self.shutdown();
+        self.lifecycle.on_drop(|| {
+            let _ = self.shutdown();
+        });
     }
 }
 

@@ -2,7 +2,7 @@
 //! record into a line buffer, hands whole lines to a `Sink`, flushes when the queue runs
 //! dry, and acknowledges flush markers.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use logswap_core::sink::Sink;
 use logswap_core::{Counters, Error, ErrorKind};
 use slog::{Drain, OwnedKVList, RecordLocation};
 
-use logswap_core::handoff::Acks;
+use logswap_core::handoff::{Acks, WriterThread};
 
 /// The location of every record this crate sends; slog-json does not write it.
 pub(crate) static RECORD_LOCATION: RecordLocation = RecordLocation {
@@ -32,16 +32,9 @@ pub(crate) static MARKER_LOCATION: RecordLocation = RecordLocation {
     module: "logswap_slog",
 };
 
-thread_local! {
-    /// Set on the writer thread, so a record or flush from inside the target's `write`
-    /// is refused instead of waiting for the thread that is making it.
-    pub(crate) static ON_WRITER_THREAD: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Whether the current thread is this crate's writer thread.
-pub(crate) fn on_writer_thread() -> bool {
-    ON_WRITER_THREAD.try_with(Cell::get).unwrap_or(false)
-}
+/// Marked by the drain on slog-async's writer thread, so a record or flush from inside the
+/// target's `write` is refused instead of waiting for the thread that is making it.
+pub(crate) static WRITER_THREAD: WriterThread = WriterThread::new("slog");
 
 /// What the callers and the writer share.
 #[derive(Debug)]
@@ -87,7 +80,7 @@ impl Drain for WriterDrain {
     type Err = slog::Never;
 
     fn log(&self, record: &slog::Record<'_>, values: &OwnedKVList) -> Result<(), slog::Never> {
-        let _ = ON_WRITER_THREAD.try_with(|on| on.set(true));
+        WRITER_THREAD.mark_current();
         let mut state = self.state.borrow_mut();
         let WriterState {
             sink,

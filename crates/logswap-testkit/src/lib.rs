@@ -24,6 +24,10 @@
 //! - [`reentrancy()`]: a target that logs and flushes through its own backend deadlocks
 //!   nothing, and loses nothing silently.
 //!
+//! For a backend's own tests, [`targets`] has targets to write to, and [`queued`] checks
+//! what backends with a queue and a writer thread share ([`queued_suite!`] runs most of
+//! them).
+//!
 //! Sizes come from the environment, small by default in debug builds:
 //! `LOGSWAP_TEST_RECORDS` (records per thread in the lossless test; 50,000 in release
 //! builds, 5,000 in debug builds) and `LOGSWAP_TEST_THREADS` (8). Each property fails
@@ -32,6 +36,7 @@
 mod deadline;
 mod lines;
 mod properties;
+pub mod queued;
 pub mod targets;
 
 pub use lines::{read_lines, LogLine};

@@ -1,5 +1,5 @@
 //! Targets for backend tests: an in-memory target, one whose writes wait for a gate, and
-//! a slow one.
+//! a slow one, in memory or in front of any other.
 
 use std::io::{self, Write};
 use std::sync::mpsc;
@@ -24,6 +24,14 @@ impl Captured {
         self.text()
             .lines()
             .map(|line| LogLine::parse(line).expect("one JSON object per line"))
+            .collect()
+    }
+
+    /// The `seq` field of every line written so far; panics on a line without one.
+    pub fn seqs(&self) -> Vec<u64> {
+        self.lines()
+            .iter()
+            .map(|line| line.u64("seq").expect("a seq field"))
             .collect()
     }
 }
@@ -93,22 +101,23 @@ impl Drop for Release {
     }
 }
 
-/// A captured target that sleeps before every write.
+/// A target that sleeps before every write, as a slow disk does: a captured one unless
+/// `out` is another writer (an opened `Target`, say).
 #[derive(Debug, Clone)]
-pub struct Slow {
+pub struct Slow<W = Captured> {
     /// What was written.
-    pub out: Captured,
+    pub out: W,
     /// The sleep before each write.
     pub delay: Duration,
 }
 
-impl Write for Slow {
+impl<W: Write> Write for Slow<W> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         thread::sleep(self.delay);
         self.out.write(bytes)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+        self.out.flush()
     }
 }

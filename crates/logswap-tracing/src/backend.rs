@@ -3,11 +3,10 @@
 
 use std::cell::Cell;
 use std::fmt;
-use std::io::{self, Write};
+use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
 use logswap_core::format::format_record;
@@ -15,8 +14,8 @@ use logswap_core::{Backend, Error, ErrorKind, Record, Stats};
 use tracing_appender::non_blocking::{ErrorCounter, NonBlocking, WorkerGuard};
 
 use crate::builder::Builder;
-use crate::writer::{marker, on_writer_thread, writer_died, Shared};
-use logswap_core::handoff::{Gate, Wait};
+use crate::writer::{marker, writer_died, Shared, WRITER_THREAD};
+use logswap_core::handoff::{Lifecycle, Wait};
 
 /// How long `shutdown` waits for tracing-appender's worker thread to end after its
 /// guard is dropped (the queue is empty by then, so it ends at once).
@@ -41,13 +40,11 @@ const KEPT_LINE_CAPACITY: usize = 64 * 1024;
 pub struct TracingBackend {
     writer: NonBlocking,
     dropped_lines: ErrorCounter,
-    /// `None` once shut down.
-    guard: Mutex<Option<WorkerGuard>>,
+    /// Holds tracing-appender's guard until shutdown.
+    lifecycle: Lifecycle<WorkerGuard>,
     shared: Arc<Shared>,
-    gate: Gate,
     lossy: bool,
     buffered_lines_limit: usize,
-    writer_loss_reported: AtomicBool,
 }
 
 impl TracingBackend {
@@ -66,12 +63,10 @@ impl TracingBackend {
         TracingBackend {
             dropped_lines: writer.error_counter(),
             writer,
-            guard: Mutex::new(Some(guard)),
+            lifecycle: Lifecycle::new(guard, &WRITER_THREAD),
             shared,
-            gate: Gate::new(),
             lossy,
             buffered_lines_limit,
-            writer_loss_reported: AtomicBool::new(false),
         }
     }
 
@@ -90,16 +85,6 @@ impl TracingBackend {
     /// [`stats()`](Backend::stats) counts the records among them in `dropped`.
     pub fn dropped_lines(&self) -> u64 {
         self.dropped_lines.dropped_lines() as u64
-    }
-
-    fn writer_lost(&self) {
-        self.shared.counters.record_dropped(1);
-        if !self.writer_loss_reported.swap(true, Ordering::Relaxed) {
-            let _ = writeln!(
-                io::stderr(),
-                "logswap-tracing: the tracing-appender worker has stopped; records are dropped and counted in stats().dropped"
-            );
-        }
     }
 
     /// Queues a marker behind every line queued before it and waits until the writer
@@ -134,20 +119,12 @@ impl TracingBackend {
     }
 }
 
-fn on_writer_thread_error(call: &str) -> Error {
-    Error::would_deadlock("tracing", call.trim_end_matches("()"))
-}
+/// What `emit` says, once, when tracing-appender's worker has stopped.
+const WRITER_LOST: &str = "logswap-tracing: the tracing-appender worker has stopped; records are dropped and counted in stats().dropped";
 
 impl Backend for TracingBackend {
     fn emit(&self, record: Record) {
-        self.shared.counters.record_emitted();
-        if on_writer_thread() {
-            // Logged from inside the target's write: waiting for room would wait forever.
-            self.shared.counters.record_dropped(1);
-            return;
-        }
-        let Some(_pass) = self.gate.enter() else {
-            self.shared.counters.record_dropped(1);
+        let Some(_pass) = self.lifecycle.admit(&self.shared.counters) else {
             return;
         };
         let mut line = LINE.try_with(Cell::take).unwrap_or_default();
@@ -160,7 +137,9 @@ impl Backend for TracingBackend {
             // In the lossy mode a full queue dropped the line and `dropped_lines()`
             // counted it; `stats()` adds it to `dropped`.
             Ok(Ok(())) => {}
-            Ok(Err(_)) | Err(_) => self.writer_lost(),
+            Ok(Err(_)) | Err(_) => self
+                .lifecycle
+                .writer_lost(&self.shared.counters, WRITER_LOST),
         }
         if line.capacity() <= KEPT_LINE_CAPACITY {
             let _ = LINE.try_with(|kept| kept.set(line));
@@ -171,44 +150,27 @@ impl Backend for TracingBackend {
     /// writes out its buffer, flushes the target and acknowledges the marker, and this
     /// returns then, with the error of that flush if it failed.
     fn flush(&self) -> Result<(), Error> {
-        if on_writer_thread() {
-            return Err(on_writer_thread_error("flush()"));
-        }
-        let Some(_pass) = self.gate.enter() else {
-            // Shut down, or shutting down: wait until the shutdown has drained the queue,
-            // so nothing emitted before this call is still on its way when it returns.
-            drop(self.guard.lock());
-            return Err(Error::shut_down(self.name()));
-        };
-        self.flush_through_queue()
+        self.lifecycle.flush(|| self.flush_through_queue())
     }
 
     /// Closes the gate (later emits are dropped and counted), waits for the emits in
     /// flight, flushes through the queue, drops tracing-appender's `WorkerGuard`, and
     /// waits until its worker thread has ended.
     fn shutdown(&self) -> Result<(), Error> {
-        if on_writer_thread() {
-            return Err(on_writer_thread_error("shutdown()"));
-        }
-        let mut guard = self
-            .guard
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let Some(worker_guard) = guard.take() else {
-            return Ok(());
-        };
-        self.gate.close();
-        let flushed = self.flush_through_queue();
-        drop(worker_guard);
-        if !self.shared.acks.wait_writer_gone(WORKER_STOP_LIMIT) {
-            return flushed.and(Err(Error::new(
-                ErrorKind::Timeout,
-                format!(
-                    "the tracing-appender worker did not stop within {WORKER_STOP_LIMIT:?} after its guard was dropped"
-                ),
-            )));
-        }
-        flushed
+        self.lifecycle.shutdown(
+            || self.flush_through_queue(),
+            || {
+                if self.shared.acks.wait_writer_gone(WORKER_STOP_LIMIT) {
+                    return Ok(());
+                }
+                Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "the tracing-appender worker did not stop within {WORKER_STOP_LIMIT:?} after its guard was dropped"
+                    ),
+                ))
+            },
+        )
     }
 
     /// The counters, with `dropped` including the records a full lossy queue dropped:
@@ -231,23 +193,11 @@ impl Backend for TracingBackend {
 }
 
 impl Drop for TracingBackend {
+    /// Shuts down; on the writer thread, hands tracing-appender's guard to a helper thread.
     fn drop(&mut self) {
-        if on_writer_thread() {
-            // The last handle was dropped inside the target's `write`: the guard would wait
-            // for the very thread it runs on, so a helper thread drops it.
-            let guard = self
-                .guard
-                .get_mut()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .take();
-            if let Some(guard) = guard {
-                let _ = thread::Builder::new()
-                    .name("logswap-shutdown".into())
-                    .spawn(move || drop(guard));
-            }
-            return;
-        }
-        let _ = self.shutdown();
+        self.lifecycle.on_drop(|| {
+            let _ = self.shutdown();
+        });
     }
 }
 

@@ -1,7 +1,6 @@
 //! `AckWriter`: the writer tracing-appender's worker thread writes each queued line to.
 //! It hands lines to a `Sink` and acknowledges flush markers.
 
-use std::cell::Cell;
 use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -9,7 +8,7 @@ use std::sync::Arc;
 use logswap_core::sink::Sink;
 use logswap_core::{Counters, Error, ErrorKind};
 
-use logswap_core::handoff::Acks;
+use logswap_core::handoff::{Acks, WriterThread};
 
 /// The first byte of a flush marker. A line always starts with `{` and 0xFF is never
 /// part of UTF-8, so no record can pass for a marker.
@@ -29,16 +28,9 @@ fn marker_id(message: &[u8]) -> Option<u64> {
     }
 }
 
-thread_local! {
-    /// Set on the writer thread, so a record or flush from inside the target's `write`
-    /// is refused instead of waiting for the thread that is making it.
-    static ON_WRITER_THREAD: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Whether the current thread is this crate's writer thread.
-pub(crate) fn on_writer_thread() -> bool {
-    ON_WRITER_THREAD.try_with(Cell::get).unwrap_or(false)
-}
+/// Marked by the writer on tracing-appender's worker thread, so a record or flush from
+/// inside the target's `write` is refused instead of waiting for the thread that is making it.
+pub(crate) static WRITER_THREAD: WriterThread = WriterThread::new("tracing");
 
 /// What the callers and the writer share.
 #[derive(Debug)]
@@ -71,7 +63,7 @@ impl io::Write for AckWriter {
     /// Takes one message; never fails (a failure of the target is counted by the sink,
     /// since tracing-appender's worker would drop the error without a word).
     fn write(&mut self, message: &[u8]) -> io::Result<usize> {
-        let _ = ON_WRITER_THREAD.try_with(|on| on.set(true));
+        WRITER_THREAD.mark_current();
         let Some(sink) = self.sink.as_mut() else {
             return Ok(message.len());
         };
