@@ -1,7 +1,8 @@
 //! The record path allocates nothing: a workload record (literal message and strings, six
 //! fields) logged through a `Logger` costs no heap allocation on the caller's thread,
 //! neither in the core (building the `Record`) nor in the flume backend (queueing it),
-//! once the per-thread caches and the channel's buffer are warm. Counted by a global
+//! once the per-thread caches and the channel's buffer are warm (the flume writer gives the
+//! buffer back only after a second without records; see logswap-flume's docs, Memory). Counted by a global
 //! allocator that counts the calling thread's allocations only.
 
 // A counting global allocator needs `unsafe impl GlobalAlloc`; it only forwards to System.

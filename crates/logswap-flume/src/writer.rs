@@ -36,6 +36,13 @@ pub(crate) type Outcome = Result<(), String>;
 /// callers still have messages on their way.
 const CLOSING_POLL: Duration = Duration::from_millis(1);
 
+/// How long the queue stays idle before the writer gives back the room a burst grew.
+pub(crate) const RELEASE_ROOM_AFTER: Duration = Duration::from_secs(1);
+
+/// A queue that held this many messages (about 0.5 MB of room) is worth shrinking once
+/// idle; below it the room is kept.
+const ROOM_WORTH_RELEASING: usize = 1024;
+
 /// While records keep coming without a pause, drops are still reported this often.
 const REPORT_EVERY: Duration = Duration::from_secs(1);
 
@@ -62,6 +69,9 @@ pub(crate) struct Writer {
     oldest_unwritten: Option<SystemTime>,
     last_report: Instant,
     closing: bool,
+    /// The queue held [`ROOM_WORTH_RELEASING`] messages or more since the writer last gave
+    /// its room back.
+    room_to_release: bool,
 }
 
 impl Writer {
@@ -78,6 +88,7 @@ impl Writer {
             oldest_unwritten: None,
             last_report: Instant::now(),
             closing: false,
+            room_to_release: false,
         }
     }
 
@@ -111,6 +122,15 @@ impl Writer {
                     Err(RecvTimeoutError::Timeout) => continue,
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
+            } else if self.room_to_release {
+                match self.rx.recv_timeout(RELEASE_ROOM_AFTER) {
+                    Ok(msg) => msg,
+                    Err(RecvTimeoutError::Timeout) => {
+                        self.release_room();
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
             } else {
                 match self.rx.recv() {
                     Ok(msg) => msg,
@@ -133,7 +153,11 @@ impl Writer {
                 }
             };
             self.shared.leave(std::mem::take(&mut self.taken));
-            if dry || self.closing || self.rx.len() <= self.low_water {
+            let queued = if dry { 0 } else { self.rx.len() };
+            if queued >= ROOM_WORTH_RELEASING {
+                self.room_to_release = true;
+            }
+            if dry || self.closing || queued <= self.low_water {
                 self.shared.room_freed();
             }
             if self.shared.state() & CLOSED != 0 {
@@ -189,6 +213,25 @@ impl Writer {
             // The buffer was full and has just been written out.
             self.note_written_out();
         }
+    }
+
+    /// The queue has been idle for [`RELEASE_ROOM_AFTER`] since it last held
+    /// [`ROOM_WORTH_RELEASING`] messages or more: takes the channel's buffer (with whatever
+    /// arrived meanwhile, written like any batch) and drops it, so an idle backend does not
+    /// keep the room a burst grew. The next burst grows it again, which costs its callers
+    /// a few allocations.
+    fn release_room(&mut self) {
+        self.room_to_release = false;
+        // A second handle on the channel, so its drain can run while `handle` takes `self`.
+        let rx = self.rx.clone();
+        for msg in rx.drain() {
+            self.handle(msg);
+        }
+        self.shared.leave(std::mem::take(&mut self.taken));
+        self.shared.room_freed();
+        self.report_drops();
+        let _ = self.sink.flush();
+        self.note_written_out();
     }
 
     /// Writes one WARN record with the drops counted since the last report, if any. It
