@@ -10,9 +10,11 @@ use crate::table::Row;
 const PEERS: [&str; 2] = ["slog", "tracing"];
 
 /// The bound on the flume rows' peak RSS above the clock row's: the default capacity
-/// times 512 bytes a queued record, plus 2 MiB for the writer's buffers and stack (the
-/// bound documented in logswap-flume's crate docs, section Memory).
-const FLUME_RSS_BOUND_MIB: f64 = 16_384.0 * 512.0 / (1024.0 * 1024.0) + 2.0;
+/// (rounded up to a power of two, as the queue's buffer grows) times 512 bytes a queued
+/// record, plus 2 MiB for the writer's buffers and stack (the bound documented in
+/// logswap-flume's crate docs, section Memory).
+const FLUME_RSS_BOUND_MIB: f64 =
+    (16_384usize.next_power_of_two() * 512) as f64 / (1024.0 * 1024.0) + 2.0;
 
 /// One target's reading.
 struct Reading {

@@ -7,7 +7,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io;
-use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -99,11 +99,21 @@ fn a_flume_backend_holds_little_when_idle_even_after_a_burst_and_nothing_once_dr
     log.flush().unwrap();
     let idle = live_kib() - before;
 
-    // A burst faster than the writer: the queue fills up to its capacity.
+    // A burst faster than the writer: the queue fills up to its capacity. Meanwhile
+    // another thread keeps flushing, so flush markers also meet a full queue.
     let burst = 4 * CAPACITY as u64;
-    for seq in 1..=burst {
-        log_record(&log, Level::Info, 0, seq / 5, seq);
-    }
+    let bursting = AtomicBool::new(true);
+    thread::scope(|scope| {
+        scope.spawn(|| {
+            while bursting.load(Ordering::Relaxed) {
+                log.flush().unwrap();
+            }
+        });
+        for seq in 1..=burst {
+            log_record(&log, Level::Info, 0, seq / 5, seq);
+        }
+        bursting.store(false, Ordering::Relaxed);
+    });
     log.flush().unwrap();
     let high_water = backend.stats().queue_high_water.unwrap_or(0);
     let after_burst = live_kib() - before;

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use flume::{Receiver, RecvTimeoutError, SendTimeoutError, Sender, TrySendError};
+use flume::{Receiver, RecvTimeoutError, Sender, TrySendError};
 use logswap_core::{Backend, Error, ErrorKind, Record, Stats};
 
 use crate::builder::{Builder, Overflow};
@@ -113,6 +113,25 @@ impl FlumeBackend {
         }
     }
 
+    /// Sends a flush marker, waiting for room like a record in [`Overflow::Block`] (never
+    /// with flume's blocking `send`, which can leave one message more than the capacity in
+    /// the queue and so double its buffer). `Err(true)` when `deadline` passed first,
+    /// `Err(false)` when the writer is gone.
+    fn send_marker(&self, marker: Msg, deadline: Option<Instant>) -> Result<(), bool> {
+        let mut marker = marker;
+        loop {
+            match self.sender.try_send(marker) {
+                Ok(()) => return Ok(()),
+                Err(TrySendError::Disconnected(_)) => return Err(false),
+                Err(TrySendError::Full(back)) => marker = back,
+            }
+            if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+                return Err(true);
+            }
+            self.shared.wait_for_room(|| self.sender.is_full());
+        }
+    }
+
     fn flush_until(&self, deadline: Option<Instant>) -> Result<(), Error> {
         if self.shared.on_writer_thread() {
             return Err(self.called_on_writer_thread("flush"));
@@ -134,13 +153,7 @@ impl FlumeBackend {
             };
         }
         let (ack_tx, ack_rx) = flume::bounded(1);
-        let sent = match deadline {
-            None => self.sender.send(Msg::Flush(ack_tx)).map_err(|_| false),
-            Some(deadline) => self
-                .sender
-                .send_deadline(Msg::Flush(ack_tx), deadline)
-                .map_err(|err| matches!(err, SendTimeoutError::Timeout(_))),
-        };
+        let sent = self.send_marker(Msg::Flush(ack_tx), deadline);
         if let Err(timed_out) = sent {
             self.shared.leave(1);
             return Err(if timed_out {

@@ -71,20 +71,22 @@
 //!
 //! Nothing is allocated for the capacity up front: `flume::bounded` keeps its queue in a
 //! `VecDeque` that grows as records arrive, so a large capacity costs nothing until it is
-//! used. A queued record takes at most 512 bytes in the queue (plus the heap of owned
-//! strings, and of fields beyond eight), so the bound is the capacity times 512 bytes, plus
-//! about 2 MiB for the writer thread's stack and buffers: 10 MiB for the default 16,384.
-//! `cargo xtask compare` checks its flume rows' peak RSS against that bound (above the
-//! clock row's, the process's own baseline).
+//! used. The queue's buffer grows by doubling, so it ends up at most the capacity rounded
+//! up to a power of two; a queued record takes at most 512 bytes in it (plus the heap of
+//! owned strings, and of fields beyond eight). The bound is that room times 512 bytes,
+//! plus about 2 MiB for the writer thread's stack and buffers: 10 MiB for the default
+//! 16,384. Flush markers wait for room like records rather than squeezing in over the
+//! capacity, which would double the buffer. `cargo xtask compare` checks its flume rows'
+//! peak RSS against that bound (above the clock row's, the process's own baseline).
 //!
-//! Once the queue has held 1,024 records or more and then stays empty for a second, the
-//! writer gives its room back, so an idle backend holds about 100 KiB of heap (its sink's
-//! buffer and small parts) besides its thread. The price: the first burst after that
-//! grows the room again, a few reallocations on the callers' threads, so "no allocation
-//! on the record path" holds while records keep coming, not across idle seconds.
-//! `benches/tests/memory.rs` measures all of it with a counting allocator: 82 KiB fresh,
-//! 7,952 KiB after a burst that filled the default queue, 144 KiB idle again, nothing
-//! left once dropped.
+//! When a batch has found 1,024 messages or more on their way and the queue then stays
+//! empty for a second, the writer gives the buffer back, so an idle backend holds about
+//! 150 KiB of heap (its sink's buffer and small parts) besides its thread. The price: the
+//! first burst after that grows the buffer again, a few reallocations on the callers'
+//! threads, so "no allocation on the record path" holds while records keep coming, not
+//! across idle seconds. `benches/tests/memory.rs` measures all of it with a counting
+//! allocator: 82 KiB fresh, 7,952 KiB after a burst that filled the default queue,
+//! 144 KiB idle again, nothing left once dropped.
 //!
 //! # Usage
 //!

@@ -3,6 +3,7 @@
 //! report, and on shutdown drains everything that is still on its way.
 
 use std::any::Any;
+use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -72,6 +73,10 @@ pub(crate) struct Writer {
     /// The queue held [`ROOM_WORTH_RELEASING`] messages or more since the writer last gave
     /// its room back.
     room_to_release: bool,
+    /// Messages [`Writer::release_room`] took off the channel and has not handled yet:
+    /// kept here, not in a local, so that if the writer panics [`Writer::die`] still
+    /// counts them.
+    backlog: VecDeque<Msg>,
 }
 
 impl Writer {
@@ -89,6 +94,7 @@ impl Writer {
             last_report: Instant::now(),
             closing: false,
             room_to_release: false,
+            backlog: VecDeque::new(),
         }
     }
 
@@ -154,7 +160,10 @@ impl Writer {
             };
             self.shared.leave(std::mem::take(&mut self.taken));
             let queued = if dry { 0 } else { self.rx.len() };
-            if queued >= ROOM_WORTH_RELEASING {
+            // The queue held at least `queued` messages, and as many as the batch took
+            // may have been in it at once: worth giving its room back once idle. (When
+            // they were not, the release is merely early: it frees a small buffer.)
+            if in_batch + queued >= ROOM_WORTH_RELEASING {
                 self.room_to_release = true;
             }
             if dry || self.closing || queued <= self.low_water {
@@ -222,12 +231,19 @@ impl Writer {
     /// a few allocations.
     fn release_room(&mut self) {
         self.room_to_release = false;
-        // A second handle on the channel, so its drain can run while `handle` takes `self`.
-        let rx = self.rx.clone();
-        for msg in rx.drain() {
+        // The channel's buffer is dropped at the end of this statement, once the messages
+        // that arrived meanwhile are moved to the backlog.
+        self.backlog.extend(self.rx.drain());
+        while let Some(msg) = self.backlog.pop_front() {
             self.handle(msg);
         }
+        self.backlog = VecDeque::new();
         self.shared.leave(std::mem::take(&mut self.taken));
+        // As after any batch: a shutdown whose `Close` found the queue full relies on the
+        // writer seeing the flag.
+        if self.shared.state() & CLOSED != 0 {
+            self.closing = true;
+        }
         self.shared.room_freed();
         self.report_drops();
         let _ = self.sink.flush();
@@ -269,6 +285,12 @@ impl Writer {
             .counters
             .record_dropped(std::mem::take(&mut self.in_hand));
         self.shared.leave(std::mem::take(&mut self.taken));
+        for msg in std::mem::take(&mut self.backlog) {
+            if let Msg::Record(_) = msg {
+                self.shared.counters.record_dropped(1);
+            }
+            self.shared.leave(1);
+        }
         while self.shared.state() & PENDING != 0 {
             self.shared.room_freed();
             match self.rx.recv_timeout(CLOSING_POLL) {
@@ -291,5 +313,68 @@ fn panic_message(panic: &(dyn Any + Send)) -> String {
         text.clone()
     } else {
         "a panic without a message".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+
+    use logswap_core::{Counters, Level, Target};
+
+    use super::*;
+
+    fn record(message: &'static str) -> Msg {
+        Msg::Record(Record::new(
+            Level::Info,
+            "unit",
+            message,
+            Default::default(),
+        ))
+    }
+
+    #[test]
+    fn a_panic_while_giving_the_room_back_counts_every_message_already_taken() {
+        let counters = Arc::new(Counters::default());
+        let output = Target::writer(io::sink()).open().unwrap();
+        let sink = Sink::new(output, 64 * 1024, counters.clone());
+        let shared = Arc::new(Shared::new(counters.clone()));
+        let (tx, rx) = flume::bounded(16);
+        let mut writer = Writer::new(rx, sink, shared.clone(), 256);
+        let (ack_tx, ack_rx) = flume::bounded(1);
+        let messages = [
+            record("written"),
+            record(PANIC_TRIGGER),
+            record("taken, not written"),
+            Msg::Flush(ack_tx),
+            record("taken, not written either"),
+        ];
+        for msg in messages {
+            if let Msg::Record(_) = msg {
+                counters.record_emitted();
+            }
+            shared.enter();
+            tx.try_send(msg).unwrap();
+        }
+
+        let released = catch_unwind(AssertUnwindSafe(|| writer.release_room()));
+        assert!(released.is_err(), "the trigger record panics the writer");
+        drop(tx);
+        writer.die("the test's panic");
+
+        let stats = counters.snapshot();
+        assert_eq!(
+            stats.dropped, 3,
+            "the panicking record and the two after it"
+        );
+        assert_eq!(
+            shared.state() & PENDING,
+            0,
+            "every message taken is accounted for"
+        );
+        assert!(
+            ack_rx.recv().is_err(),
+            "the flush marker is dropped unanswered"
+        );
     }
 }

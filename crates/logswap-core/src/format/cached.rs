@@ -31,7 +31,7 @@ type HeadKey = (usize, usize, usize, usize, Level);
 /// One thread's cached fragments.
 pub(crate) struct FormatCache {
     heads: FragmentCache<HeadKey, 64, 16>,
-    threads: FragmentCache<(u64, usize, usize), 64, 8>,
+    threads: FragmentCache<(u64, usize, usize, bool), 64, 8>,
     keys: FragmentCache<(usize, usize), 32, 64>,
     /// The date and time of the last second written.
     pub(crate) last_second: LastSecond,
@@ -110,7 +110,14 @@ impl FormatCache {
     #[inline]
     pub(crate) fn write_thread(&mut self, thread: ThreadInfo, out: &mut Vec<u8>) {
         let name = thread.name.unwrap_or("");
-        let key = (thread.id, name.as_ptr() as usize, name.len());
+        // Whether there is a name at all is part of the key: every empty string may have
+        // the same address, so `Some("")` and `None` would otherwise look alike.
+        let key = (
+            thread.id,
+            name.as_ptr() as usize,
+            name.len(),
+            thread.name.is_some(),
+        );
         let hash = address_hash(name, thread.id);
         if let Some(part) = self
             .threads

@@ -1,5 +1,7 @@
 //! Float formatting: a fast path for the common "few decimals" values, ryu for the rest,
-//! with the same bytes as ryu (and so serde_json) either way.
+//! with the same bytes as ryu either way. serde_json (whose float writer is no longer ryu)
+//! writes the same bytes for plain decimals, but exponents its own way (`1e+300`, where
+//! ryu and this module write `1e300`); both are valid JSON for the same number.
 
 use super::number::{Digits, PAIRS};
 

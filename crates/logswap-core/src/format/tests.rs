@@ -235,3 +235,18 @@ fn the_quick_distinct_keys_test_never_says_distinct_wrongly() {
     let long: &'static str = Box::leak("k".repeat(200).into_boxed_str());
     assert!(!keys_surely_distinct(&fields(&["a", long])));
 }
+
+#[test]
+fn a_thread_without_a_name_and_one_named_empty_are_not_mixed_up() {
+    for order in [[None, Some("")], [Some(""), None]] {
+        for name in order {
+            let mut record = Record::new(Level::Info, "app", "m", Fields::new());
+            record.thread = ThreadInfo { id: 77, name };
+            let parsed: serde_json::Value = serde_json::from_str(&formatted(&record)).unwrap();
+            match name {
+                Some(name) => assert_eq!(parsed["thread_name"], name),
+                None => assert!(parsed.get("thread_name").is_none(), "{parsed}"),
+            }
+        }
+    }
+}
