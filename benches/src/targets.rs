@@ -78,17 +78,34 @@ fn ratio_reading(
     }
 }
 
+/// A target comparing flume's row (with `threads` producers) with the best of the peers'
+/// rows by `key`, lower or higher being better; met when `ok` holds for the ratio.
+fn against_best_peer(
+    target: &'static str,
+    (flume, threads): (Option<&RunResult>, u32),
+    peers: &[(String, &RunResult)],
+    (key, lower_is_better): (fn(&RunResult) -> f64, bool),
+    ok: &dyn Fn(f64) -> bool,
+) -> Reading {
+    let better = |a: f64, b: f64| if lower_is_better { a < b } else { a > b };
+    let best = best_peer(peers, key, better);
+    ratio_reading(
+        target,
+        format!("flume block {threads} / {}", best.map_or("-", |b| b.0)),
+        flume.zip(best).map(|(f, b)| (key(f), b.1)),
+        ok,
+    )
+}
+
 fn readings(rows: &[Row]) -> Vec<Reading> {
     let mut out = Vec::new();
     let flume1 = backend(rows, "flume", "block", 1);
     let flume4 = backend(rows, "flume", "block", 4);
     let peers1 = peers(rows, 1);
     let peers4 = peers(rows, 4);
-    let p50 = |r: &RunResult| r.latency.p50 as f64;
-    let p999 = |r: &RunResult| r.latency.p999 as f64;
-    let rate = |r: &RunResult| r.records_per_sec;
-    let lower = |a: f64, b: f64| a < b;
-    let higher = |a: f64, b: f64| a > b;
+    let p50: fn(&RunResult) -> f64 = |r| r.latency.p50 as f64;
+    let p999: fn(&RunResult) -> f64 = |r| r.latency.p999 as f64;
+    let rate: fn(&RunResult) -> f64 = |r| r.records_per_sec;
     let clock = reference(rows, "clock");
     out.push(ratio_reading(
         "1. p50 at most 4x the clock row",
@@ -96,25 +113,25 @@ fn readings(rows: &[Row]) -> Vec<Reading> {
         flume1.zip(clock).map(|(f, c)| (p50(f), p50(c))),
         &|r| r <= 4.0,
     ));
-    let best = best_peer(&peers1, p50, lower);
-    out.push(ratio_reading(
+    out.push(against_best_peer(
         "1. p50 at most 1/3 of the best peer's",
-        format!("flume block 1 / {}", best.map_or("-", |b| b.0)),
-        flume1.zip(best).map(|(f, b)| (p50(f), b.1)),
+        (flume1, 1),
+        &peers1,
+        (p50, true),
         &|r| r <= 1.0 / 3.0,
     ));
-    let best = best_peer(&peers1, p999, lower);
-    out.push(ratio_reading(
+    out.push(against_best_peer(
         "1. p99.9 lower than every peer's",
-        format!("flume block 1 / {}", best.map_or("-", |b| b.0)),
-        flume1.zip(best).map(|(f, b)| (p999(f), b.1)),
+        (flume1, 1),
+        &peers1,
+        (p999, true),
         &|r| r < 1.0,
     ));
-    let best = best_peer(&peers1, rate, higher);
-    out.push(ratio_reading(
+    out.push(against_best_peer(
         "2. records/s at least 2x the best peer's",
-        format!("flume block 1 / {}", best.map_or("-", |b| b.0)),
-        flume1.zip(best).map(|(f, b)| (rate(f), b.1)),
+        (flume1, 1),
+        &peers1,
+        (rate, false),
         &|r| r >= 2.0,
     ));
     let limit = [
@@ -158,18 +175,18 @@ fn readings(rows: &[Row]) -> Vec<Reading> {
         }),
         met: flume4.map(|f| f.lost == 0 && f.verified.ok),
     });
-    let best = best_peer(&peers4, p999, lower);
-    out.push(ratio_reading(
+    out.push(against_best_peer(
         "4. p99.9 lower than every peer's",
-        format!("flume block 4 / {}", best.map_or("-", |b| b.0)),
-        flume4.zip(best).map(|(f, b)| (p999(f), b.1)),
+        (flume4, 4),
+        &peers4,
+        (p999, true),
         &|r| r < 1.0,
     ));
-    let best = best_peer(&peers4, rate, higher);
-    out.push(ratio_reading(
+    out.push(against_best_peer(
         "4. records/s above every peer's",
-        format!("flume block 4 / {}", best.map_or("-", |b| b.0)),
-        flume4.zip(best).map(|(f, b)| (rate(f), b.1)),
+        (flume4, 4),
+        &peers4,
+        (rate, false),
         &|r| r > 1.0,
     ));
     let above_clock = |f: &RunResult| {
