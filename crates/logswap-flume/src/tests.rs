@@ -2,28 +2,14 @@
 //! when the writer thread itself panics (a bug of ours; a panicking target is caught by the
 //! sink and tested from outside).
 
-use std::io;
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use logswap_core::{Backend, ErrorKind, Level, Record, Target};
+use logswap_testkit::targets::Captured;
 
 use crate::writer::PANIC_TRIGGER;
 use crate::FlumeBackend;
-
-#[derive(Clone, Default)]
-struct Memory(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Memory {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 fn record(message: &'static str) -> Record {
     Record::new(Level::Info, "unit", message, Default::default())
@@ -31,7 +17,7 @@ fn record(message: &'static str) -> Record {
 
 #[test]
 fn a_dead_writer_makes_flush_and_shutdown_fail_fast_and_loses_nothing_silently() {
-    let memory = Memory::default();
+    let memory = Captured::default();
     let backend = FlumeBackend::builder()
         .target(Target::writer(memory.clone()))
         .capacity(64)
@@ -71,7 +57,7 @@ fn a_dead_writer_makes_flush_and_shutdown_fail_fast_and_loses_nothing_silently()
     assert_eq!(stats.written, 10, "{stats:?}");
     assert_eq!(stats.emitted, stats.written + stats.dropped, "{stats:?}");
     assert_eq!(stats.queue_depth, Some(0));
-    let text = String::from_utf8(memory.0.lock().unwrap().clone()).unwrap();
+    let text = memory.text();
     assert_eq!(text.lines().count(), 10);
 }
 
