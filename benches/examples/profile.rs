@@ -11,6 +11,8 @@
 //!     target/release/examples/profile serde 20000
 //! # The caller's thread and the writer's of the flume backend (thread 1 and 2 files):
 //! valgrind --tool=callgrind --separate-threads=yes target/release/examples/profile emit 40000
+//! # The same through the per-producer rings experiment (`logswap_benches::rings`):
+//! valgrind --tool=callgrind --separate-threads=yes target/release/examples/profile rings 40000
 //! # Wall time per record of building, formatting and serde_json, three rounds:
 //! target/release/examples/profile time 200000
 //! ```
@@ -21,9 +23,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use logswap_benches::reference::{serde_json_line, workload_record};
+use logswap_benches::rings::{RingBackend, DEFAULT_RING_CAPACITY};
 use logswap_benches::workload::log_record;
 use logswap_core::format::format_record;
-use logswap_core::{Level, Logger, Record, Target};
+use logswap_core::{Backend, Level, Logger, Record, Target};
 use logswap_flume::FlumeBackend;
 
 fn main() {
@@ -37,9 +40,10 @@ fn main() {
     match part.as_str() {
         "format" => format_all(&built(records), format_record),
         "serde" => format_all(&built(records), serde_json_line),
-        "emit" => emit(records),
+        "emit" => emit(records, flume_backend()),
+        "rings" => emit(records, rings_backend()),
         "time" => time(records),
-        _ => exit_with("usage: profile <format|serde|emit|time> [records]"),
+        _ => exit_with("usage: profile <format|serde|emit|rings|time> [records]"),
     }
 }
 
@@ -61,14 +65,26 @@ fn format_all(records: &[Record], format: fn(&Record, &mut Vec<u8>)) {
     }
 }
 
-/// Logs `records` workload records through a flume backend (default capacity, blocking
-/// when full) into a target that discards them, and waits until all are written.
-fn emit(records: u64) {
+/// A flume backend (default capacity, blocking when full) writing to a target that
+/// discards every line.
+fn flume_backend() -> Arc<dyn Backend> {
     let backend = FlumeBackend::builder()
         .target(Target::writer(io::sink()))
         .build()
         .unwrap_or_else(|err| exit_with(&err.to_string()));
-    let log = Logger::new(Arc::new(backend));
+    Arc::new(backend)
+}
+
+/// The rings experiment (default capacity) writing to a target that discards every line.
+fn rings_backend() -> Arc<dyn Backend> {
+    let backend = RingBackend::new(Target::writer(io::sink()), DEFAULT_RING_CAPACITY)
+        .unwrap_or_else(|err| exit_with(&err.to_string()));
+    Arc::new(backend)
+}
+
+/// Logs `records` workload records through `backend` and waits until all are written.
+fn emit(records: u64, backend: Arc<dyn Backend>) {
+    let log = Logger::new(backend);
     for seq in 0..records {
         log_record(&log, Level::Info, 0, seq / 5, seq);
     }

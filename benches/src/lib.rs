@@ -11,6 +11,7 @@
 
 pub mod reference;
 pub mod result;
+pub mod rings;
 pub mod run;
 pub mod subjects;
 pub mod table;

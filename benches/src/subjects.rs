@@ -32,6 +32,10 @@ pub const SUBJECTS: &[Subject] = &[
     Subject::new("tracing", "lossy", false),
 ];
 
+/// Experiments: designs measured beside the backends, not part of the product. Runnable by
+/// name with `runner backend`, and in the table with `compare --experiments`.
+pub const EXPERIMENTS: &[Subject] = &[Subject::new("rings", "block", true)];
+
 /// The slog backend's channel in the benchmark: flume's default capacity, so the two
 /// queues hold the same number of records (slog-async's own default is 128).
 pub const SLOG_CHANNEL: usize = logswap_flume::DEFAULT_CAPACITY;
@@ -47,6 +51,7 @@ pub fn backend_names() -> Vec<&'static str> {
 pub fn find(backend: &str, mode: &str) -> Result<Subject> {
     match SUBJECTS
         .iter()
+        .chain(EXPERIMENTS)
         .find(|s| s.backend == backend && s.mode == mode)
     {
         Some(subject) => Ok(*subject),
@@ -54,6 +59,7 @@ pub fn find(backend: &str, mode: &str) -> Result<Subject> {
             "unknown backend/mode {backend}/{mode}; known: {}",
             SUBJECTS
                 .iter()
+                .chain(EXPERIMENTS)
                 .map(|s| format!("{}/{}", s.backend, s.mode))
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -114,6 +120,10 @@ impl Subject {
                     .lossy(mode == "lossy")
                     .build()?,
             ),
+            ("rings", "block") => Arc::new(crate::rings::RingBackend::new(
+                target,
+                crate::rings::RingBackend::capacity_from_env(),
+            )?),
             (backend, mode) => bail!("no builder for {backend}/{mode}"),
         };
         Ok(backend)

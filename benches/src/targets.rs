@@ -1,9 +1,12 @@
 //! The performance targets of the flume backend, read off the rows of one run: each
 //! target names the rows it compares, the ratio measured, the bound, and whether it is met.
+//! When the run has an experiment's rows (`compare --experiments`), the same targets are
+//! read off them too, so a proposed design is judged by the same rows as the backend.
 
 use std::fmt::Write;
 
 use crate::result::{RowKind, RunResult};
+use crate::subjects::EXPERIMENTS;
 use crate::table::Row;
 
 /// The backends logswap-flume is compared against.
@@ -12,7 +15,9 @@ const PEERS: [&str; 2] = ["slog", "tracing"];
 /// The bound on the flume rows' peak RSS above the clock row's: the default capacity
 /// (rounded up to a power of two, as the queue's buffer grows) times 512 bytes a queued
 /// record, plus 2 MiB for the writer's buffers and stack (the bound documented in
-/// logswap-flume's crate docs, section Memory).
+/// logswap-flume's crate docs, section Memory). The rings experiment is held to the same
+/// bound: with four producers its rings hold as many records as flume's queue (4 x 4,096
+/// slots of 488 bytes, allocated up front).
 const FLUME_RSS_BOUND_MIB: f64 =
     (16_384usize.next_power_of_two() * 512) as f64 / (1024.0 * 1024.0) + 2.0;
 
@@ -78,11 +83,11 @@ fn ratio_reading(
     }
 }
 
-/// A target comparing flume's row (with `threads` producers) with the best of the peers'
-/// rows by `key`, lower or higher being better; met when `ok` holds for the ratio.
+/// A target comparing the subject's row (with `threads` producers) with the best of the
+/// peers' rows by `key`, lower or higher being better; met when `ok` holds for the ratio.
 fn against_best_peer(
     target: &'static str,
-    (flume, threads): (Option<&RunResult>, u32),
+    (subject, flume, threads): (&str, Option<&RunResult>, u32),
     peers: &[(String, &RunResult)],
     (key, lower_is_better): (fn(&RunResult) -> f64, bool),
     ok: &dyn Fn(f64) -> bool,
@@ -91,16 +96,19 @@ fn against_best_peer(
     let best = best_peer(peers, key, better);
     ratio_reading(
         target,
-        format!("flume block {threads} / {}", best.map_or("-", |b| b.0)),
+        format!("{subject} {threads} / {}", best.map_or("-", |b| b.0)),
         flume.zip(best).map(|(f, b)| (key(f), b.1)),
         ok,
     )
 }
 
-fn readings(rows: &[Row]) -> Vec<Reading> {
+/// The targets read off the rows of `(backend, mode)`: flume's, or an experiment's.
+fn readings(rows: &[Row], (name, mode): (&str, &str)) -> Vec<Reading> {
     let mut out = Vec::new();
-    let flume1 = backend(rows, "flume", "block", 1);
-    let flume4 = backend(rows, "flume", "block", 4);
+    let subject = format!("{name} {mode}");
+    let subject = subject.as_str();
+    let flume1 = backend(rows, name, mode, 1);
+    let flume4 = backend(rows, name, mode, 4);
     let peers1 = peers(rows, 1);
     let peers4 = peers(rows, 4);
     let p50: fn(&RunResult) -> f64 = |r| r.latency.p50 as f64;
@@ -109,27 +117,27 @@ fn readings(rows: &[Row]) -> Vec<Reading> {
     let clock = reference(rows, "clock");
     out.push(ratio_reading(
         "1. p50 at most 4x the clock row",
-        "flume block 1 / clock".into(),
+        format!("{subject} 1 / clock"),
         flume1.zip(clock).map(|(f, c)| (p50(f), p50(c))),
         &|r| r <= 4.0,
     ));
     out.push(against_best_peer(
         "1. p50 at most 1/3 of the best peer's",
-        (flume1, 1),
+        (subject, flume1, 1),
         &peers1,
         (p50, true),
         &|r| r <= 1.0 / 3.0,
     ));
     out.push(against_best_peer(
         "1. p99.9 lower than every peer's",
-        (flume1, 1),
+        (subject, flume1, 1),
         &peers1,
         (p999, true),
         &|r| r < 1.0,
     ));
     out.push(against_best_peer(
         "2. records/s at least 2x the best peer's",
-        (flume1, 1),
+        (subject, flume1, 1),
         &peers1,
         (rate, false),
         &|r| r >= 2.0,
@@ -145,7 +153,7 @@ fn readings(rows: &[Row]) -> Vec<Reading> {
     out.push(ratio_reading(
         "2. records/s at least 70% of the slower limit row",
         format!(
-            "flume block 1 / {}",
+            "{subject} 1 / {}",
             limit.as_ref().map_or("-", |l| l.0.as_str())
         ),
         flume1.zip(limit.as_ref()).map(|(f, l)| (rate(f), l.1)),
@@ -161,7 +169,7 @@ fn readings(rows: &[Row]) -> Vec<Reading> {
     ));
     out.push(Reading {
         target: "4. nothing lost with 4 producers",
-        compared: "flume block 4".into(),
+        compared: format!("{subject} 4"),
         measured: flume4.map_or("-".into(), |f| {
             format!(
                 "{} lost, sequences {}",
@@ -177,14 +185,14 @@ fn readings(rows: &[Row]) -> Vec<Reading> {
     });
     out.push(against_best_peer(
         "4. p99.9 lower than every peer's",
-        (flume4, 4),
+        (subject, flume4, 4),
         &peers4,
         (p999, true),
         &|r| r < 1.0,
     ));
     out.push(against_best_peer(
         "4. records/s above every peer's",
-        (flume4, 4),
+        (subject, flume4, 4),
         &peers4,
         (rate, false),
         &|r| r > 1.0,
@@ -200,7 +208,7 @@ fn readings(rows: &[Row]) -> Vec<Reading> {
         .reduce(f64::max);
     out.push(Reading {
         target: "5. peak RSS within the documented bound",
-        compared: "flume block rows - clock row, MiB".into(),
+        compared: format!("{subject} rows - clock row, MiB"),
         measured: rss.map_or("-".into(), |mib| {
             format!("{mib:.1} (bound {FLUME_RSS_BOUND_MIB:.0})")
         }),
@@ -209,11 +217,32 @@ fn readings(rows: &[Row]) -> Vec<Reading> {
     out
 }
 
-/// Renders the targets as a Markdown table, for the rows of one run.
+/// Renders the targets as Markdown tables, for the rows of one run: flume's, then each
+/// experiment's that the run has rows of.
 pub fn render_targets(rows: &[Row]) -> String {
-    let mut out =
-        String::from("| flume target | rows compared | measured | met |\n|---|---|---:|---|\n");
-    for reading in readings(rows) {
+    let mut out = readout_table(rows, ("flume", "block"), "flume target");
+    for experiment in EXPERIMENTS {
+        let has_rows = rows
+            .iter()
+            .any(|r| r.kind == RowKind::Backend && r.backend == experiment.backend);
+        if has_rows {
+            out.push('\n');
+            out.push_str(&readout_table(
+                rows,
+                (experiment.backend, experiment.mode),
+                &format!("{} target (experiment)", experiment.backend),
+            ));
+        }
+    }
+    out.push_str(
+        "\nTarget 6 (no allocation on the record path) is checked by benches/tests/allocations.rs.\n",
+    );
+    out
+}
+
+fn readout_table(rows: &[Row], subject: (&str, &str), heading: &str) -> String {
+    let mut out = format!("| {heading} | rows compared | measured | met |\n|---|---|---:|---|\n");
+    for reading in readings(rows, subject) {
         let met = match reading.met {
             Some(true) => "yes",
             Some(false) => "no",
@@ -225,9 +254,6 @@ pub fn render_targets(rows: &[Row]) -> String {
             reading.target, reading.compared, reading.measured
         );
     }
-    out.push_str(
-        "\nTarget 6 (no allocation on the record path) is checked by benches/tests/allocations.rs.\n",
-    );
     out
 }
 
@@ -253,7 +279,7 @@ mod tests {
     }
 
     fn readout(rows: &[Row]) -> Vec<(String, String, Option<bool>)> {
-        readings(rows)
+        readings(rows, ("flume", "block"))
             .into_iter()
             .map(|r| (r.compared, r.measured, r.met))
             .collect()
@@ -309,5 +335,36 @@ mod tests {
         for (compared, measured, met) in readout(&rows) {
             assert_eq!(met, None, "{compared}: {measured}");
         }
+    }
+
+    #[test]
+    fn an_experiment_gets_a_readout_of_its_own_and_is_no_peer() {
+        let backend = RowKind::Backend;
+        let peer = measured(
+            backend,
+            ("tracing", "lossless", 1),
+            (600, 5_000, 1.0e6),
+            true,
+        );
+        let clock = measured(RowKind::Reference, ("clock", "-", 1), (30, 50, 1.0e7), true);
+        let flume = measured(backend, ("flume", "block", 1), (200, 1_000, 1.5e6), true);
+        let rings = measured(backend, ("rings", "block", 1), (90, 900, 2.5e6), true);
+
+        let without = render_targets(&[flume.clone(), peer.clone(), clock.clone()]);
+        assert!(!without.contains("rings"), "{without}");
+
+        let with = render_targets(&[flume, rings, peer, clock]);
+        assert!(with.contains("| rings target (experiment) |"), "{with}");
+        assert!(
+            with.contains(
+                "| 1. p50 at most 4x the clock row | rings block 1 / clock | 3.00 | yes |"
+            ),
+            "{with}"
+        );
+        // flume is still compared with tracing, not with the faster experiment.
+        assert!(
+            with.contains("| flume block 1 / tracing lossless | 1.50 | no |"),
+            "{with}"
+        );
     }
 }

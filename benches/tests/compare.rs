@@ -43,6 +43,12 @@ fn a_quick_run_measures_every_backend_and_limit_and_verifies_them() {
             "{name} missing from\n{table}"
         );
     }
+    for experiment in logswap_benches::subjects::EXPERIMENTS {
+        assert!(
+            !table.contains(&format!("| {} |", experiment.backend)),
+            "experiments run only when asked for\n{table}"
+        );
+    }
     let document: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
     let rows = document["table"].as_array().unwrap();
@@ -80,6 +86,37 @@ fn a_quick_run_measures_every_backend_and_limit_and_verifies_them() {
         kept >= logswap_benches::subjects::SUBJECTS.len(),
         "--out keeps every log file"
     );
+}
+
+#[test]
+fn experiments_get_rows_and_a_targets_readout_of_their_own() {
+    let output = compare()
+        .args(["--quick", "--experiments", "--backends", "tracing"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{table}");
+    for experiment in logswap_benches::subjects::EXPERIMENTS {
+        let rows: Vec<&str> = table
+            .lines()
+            .filter(|l| l.starts_with(&format!("| {} | {} |", experiment.backend, experiment.mode)))
+            .collect();
+        assert_eq!(rows.len(), 2, "one row per thread count\n{table}");
+        for row in rows {
+            // lost, then verified: the 12th and 13th columns.
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            assert_eq!((cells[12], cells[13]), ("0", "yes"), "{row}");
+        }
+        let heading = format!("| {} target (experiment)", experiment.backend);
+        let readout = table
+            .lines()
+            .skip_while(|l| !l.starts_with(&heading))
+            .skip(2)
+            .take_while(|l| l.starts_with("| "))
+            .filter(|l| l.ends_with("| yes |") || l.ends_with("| no |"))
+            .count();
+        assert_eq!(readout, 10, "{table}");
+    }
 }
 
 #[test]

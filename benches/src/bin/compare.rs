@@ -11,7 +11,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use logswap_benches::reference::REFERENCES;
 use logswap_benches::result::{RowKind, RunResult};
-use logswap_benches::subjects::{backend_names, SUBJECTS};
+use logswap_benches::subjects::{backend_names, EXPERIMENTS, SUBJECTS};
 use logswap_benches::table::{median_run, render, Outcome, Row};
 use logswap_benches::targets::render_targets;
 use serde_json::json;
@@ -43,6 +43,11 @@ struct Args {
     /// A smoke run for CI: 2,000 records, one run per row.
     #[arg(long)]
     quick: bool,
+    /// Also run the experiments (designs measured beside the backends, not part of the
+    /// product: the per-producer rings of `logswap_benches::rings`), with a targets
+    /// readout of their own.
+    #[arg(long)]
+    experiments: bool,
 }
 
 /// One planned run.
@@ -244,17 +249,20 @@ fn row_name(row: &Row) -> String {
 
 fn plan_rows(args: &Args) -> Vec<Row> {
     let mut rows = Vec::new();
-    for backend in &args.backends {
-        for subject in SUBJECTS.iter().filter(|s| s.backend == backend) {
-            for &threads in &args.threads {
-                rows.push(Row {
-                    kind: RowKind::Backend,
-                    backend: subject.backend.to_owned(),
-                    mode: subject.mode.to_owned(),
-                    threads,
-                    outcome: Outcome::NotRun,
-                });
-            }
+    let backends = args
+        .backends
+        .iter()
+        .flat_map(|backend| SUBJECTS.iter().filter(move |s| s.backend == backend));
+    let experiments = if args.experiments { EXPERIMENTS } else { &[] };
+    for subject in backends.chain(experiments) {
+        for &threads in &args.threads {
+            rows.push(Row {
+                kind: RowKind::Backend,
+                backend: subject.backend.to_owned(),
+                mode: subject.mode.to_owned(),
+                threads,
+                outcome: Outcome::NotRun,
+            });
         }
     }
     for name in REFERENCES {
