@@ -13,6 +13,8 @@
 //! valgrind --tool=callgrind --separate-threads=yes target/release/examples/profile emit 40000
 //! # The same through the per-producer rings experiment (`logswap_benches::rings`):
 //! valgrind --tool=callgrind --separate-threads=yes target/release/examples/profile rings 40000
+//! # The caller's cost alone: a Logger whose backend drops every record:
+//! valgrind --tool=callgrind target/release/examples/profile record 40000
 //! # Wall time per record of building, formatting and serde_json, three rounds:
 //! target/release/examples/profile time 200000
 //! ```
@@ -22,7 +24,7 @@ use std::io;
 use std::sync::Arc;
 use std::time::Instant;
 
-use logswap_benches::reference::{serde_json_line, workload_record};
+use logswap_benches::reference::{serde_json_line, workload_record, Discard};
 use logswap_benches::rings::{RingBackend, DEFAULT_RING_CAPACITY};
 use logswap_benches::workload::log_record;
 use logswap_core::format::format_record;
@@ -42,8 +44,9 @@ fn main() {
         "serde" => format_all(&built(records), serde_json_line),
         "emit" => emit(records, flume_backend()),
         "rings" => emit(records, rings_backend()),
+        "record" => emit(records, Arc::new(Discard)),
         "time" => time(records),
-        _ => exit_with("usage: profile <format|serde|emit|rings|time> [records]"),
+        _ => exit_with("usage: profile <format|serde|emit|rings|record|time> [records]"),
     }
 }
 

@@ -1,23 +1,25 @@
-//! The limit rows, measured in the same run as the backends: reading the clock,
-//! formatting only, a channel only, and writing only.
+//! The limit rows, measured in the same run as the backends: reading the clock, making a
+//! record only, formatting only, a channel only, and writing only.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use hdrhistogram::Histogram;
 use logswap_core::format::format_record;
-use logswap_core::{Field, Fields, Level, Record, Value};
+use logswap_core::{Backend, Error, Field, Fields, Level, Logger, Record, Stats, Value};
 
 use crate::result::{latency_histogram, Latency, RowKind, RunResult, Verification};
-use crate::workload::{query_time_ms, tokens, MESSAGE, MODEL};
+use crate::workload::{log_record, query_time_ms, tokens, MESSAGE, MODEL};
 
 /// The names of the reference rows, in table order.
-pub const REFERENCES: [&str; 5] = [
+pub const REFERENCES: [&str; 6] = [
     "clock",
+    "record-only",
     "format-only",
     "serde-json-format",
     "channel-only",
@@ -56,6 +58,20 @@ pub fn run_reference(
             started = Instant::now();
             for _ in 0..records {
                 let call = Instant::now();
+                latency.saturating_record(call.elapsed().as_nanos() as u64);
+            }
+            finished = Instant::now();
+        }
+        "record-only" => {
+            // The workload's log call through a `Logger` whose backend drops the record:
+            // what every backend's caller pays before its queue, the floor of their p50s.
+            let log = Logger::new(Arc::new(Discard))
+                .with_level(Level::Info)
+                .with_target("bench");
+            started = Instant::now();
+            for seq in 0..records {
+                let call = Instant::now();
+                log_record(&log, Level::Info, 0, seq / per_query, seq);
                 latency.saturating_record(call.elapsed().as_nanos() as u64);
             }
             finished = Instant::now();
@@ -124,6 +140,32 @@ pub fn run_reference(
         finished,
         bytes_per_line,
     ))
+}
+
+/// A backend that drops every record, for the record-only row.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Discard;
+
+impl Backend for Discard {
+    fn emit(&self, record: Record) {
+        std::hint::black_box(&record);
+    }
+
+    fn flush(&self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn shutdown(&self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn stats(&self) -> Stats {
+        Stats::default()
+    }
+
+    fn name(&self) -> &'static str {
+        "discard"
+    }
 }
 
 /// Formats `records` workload records with `format` into a reused buffer; returns the

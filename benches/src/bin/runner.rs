@@ -41,7 +41,8 @@ enum What {
         #[arg(long, default_value = "")]
         label: String,
     },
-    /// Runs a reference row: clock, format-only, channel-only, write-only.
+    /// Runs a reference row: clock, record-only, format-only, serde-json-format,
+    /// channel-only, write-only.
     Reference {
         #[arg(long)]
         name: String,
