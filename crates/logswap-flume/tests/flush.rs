@@ -7,17 +7,19 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{env_size, within, Gated, Memory, Slow};
+use common::{slow_captured, within};
 use logswap_core::sink::Sink;
 use logswap_core::{Backend, Counters, ErrorKind, Field, Level, Logger, Record, Target};
 use logswap_flume::FlumeBackend;
+use logswap_testkit::env_size;
+use logswap_testkit::targets::{Captured, Gated, Release};
 
 #[test]
 fn flush_returns_while_four_threads_keep_logging() {
     within(60, "flush under load", || {
         // A target slow enough (0.2 ms per line) that four producers keep the queue full:
         // a flush that waited for an empty queue would never return.
-        let slow = Slow::new(Duration::from_micros(200));
+        let slow = slow_captured(Duration::from_micros(200));
         let backend = Arc::new(
             FlumeBackend::builder()
                 .target(Target::writer(slow.clone()))
@@ -88,13 +90,14 @@ fn flush_returns_while_four_threads_keep_logging() {
 #[test]
 fn flush_timeout_and_shutdown_timeout_give_up_on_a_stuck_target() {
     within(60, "timeouts on a stuck target", || {
-        let gated = Gated::default();
+        let (gated, writing) = Gated::new();
         let backend = FlumeBackend::builder()
             .target(Target::writer(gated.clone()))
             .build()
             .unwrap();
+        let _release = Release(gated.clone());
         backend.emit(Record::new(Level::Info, "t", "stuck", Default::default()));
-        gated.gate.wait_for_writer();
+        writing.recv().unwrap();
 
         let started = Instant::now();
         let err = backend
@@ -115,13 +118,13 @@ fn flush_timeout_and_shutdown_timeout_give_up_on_a_stuck_target() {
         backend.emit(Record::new(Level::Info, "t", "late", Default::default()));
         assert_eq!(backend.stats().dropped, 1);
 
-        gated.gate.open();
+        gated.release();
         backend
             .shutdown()
             .expect("a later shutdown finishes the job");
         let lines = gated.out.lines();
         assert_eq!(lines.len(), 1);
-        assert_eq!(lines[0]["msg"], "stuck");
+        assert_eq!(lines[0].str("msg"), Some("stuck"));
         let stats = backend.stats();
         assert_eq!((stats.emitted, stats.written, stats.dropped), (2, 1, 1));
     });
@@ -129,7 +132,7 @@ fn flush_timeout_and_shutdown_timeout_give_up_on_a_stuck_target() {
 
 #[test]
 fn an_idle_logger_holds_nothing_back() {
-    let memory = Memory::default();
+    let memory = Captured::default();
     let backend = FlumeBackend::builder()
         .target(Target::writer(memory.clone()))
         .build()
@@ -174,7 +177,7 @@ fn emits_with_room_in_the_queue_cost_a_fraction_of_synchronous_writes() {
         // scaled, since `records` of them take `records` x 1 ms.
         let counters = Arc::new(Counters::default());
         let mut sink = Sink::new(
-            Target::writer(Slow::new(per_write)).open().unwrap(),
+            Target::writer(slow_captured(per_write)).open().unwrap(),
             0,
             counters.clone(),
         );
@@ -187,7 +190,7 @@ fn emits_with_room_in_the_queue_cost_a_fraction_of_synchronous_writes() {
         let sync_per_record = started.elapsed() / sync_sample as u32;
         let sync_total = sync_per_record * records as u32;
 
-        let slow = Slow::new(per_write);
+        let slow = slow_captured(per_write);
         let backend = FlumeBackend::builder()
             .target(Target::writer(slow.clone()))
             .capacity(records.max(1))
@@ -217,7 +220,7 @@ fn emits_with_room_in_the_queue_cost_a_fraction_of_synchronous_writes() {
 #[test]
 fn a_flush_during_shutdown_waits_for_the_drain() {
     within(60, "a flush racing a shutdown", || {
-        let slow = Slow::new(Duration::from_millis(1));
+        let slow = slow_captured(Duration::from_millis(1));
         let backend = Arc::new(
             FlumeBackend::builder()
                 .target(Target::writer(slow.clone()))

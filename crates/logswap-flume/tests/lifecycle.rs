@@ -6,9 +6,10 @@ mod common;
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use common::{within, Memory};
+use common::within;
 use logswap_core::{Backend, ErrorKind, Field, Level, Record, Target};
 use logswap_flume::{FlumeBackend, Overflow, DEFAULT_CAPACITY, DEFAULT_THREAD_NAME};
+use logswap_testkit::targets::{Captured, Slow};
 
 fn record(seq: u64) -> Record {
     Record::new(
@@ -22,7 +23,7 @@ fn record(seq: u64) -> Record {
 #[test]
 fn the_builder_defaults_are_lossless_and_bounded() {
     let backend = FlumeBackend::builder()
-        .target(Target::writer(Memory::default()))
+        .target(Target::writer(Captured::default()))
         .build()
         .unwrap();
     assert_eq!(backend.overflow(), Overflow::Block);
@@ -40,7 +41,7 @@ fn the_builder_rejects_what_it_cannot_use() {
     ];
     for (what, builder) in cases {
         let err = builder
-            .target(Target::writer(Memory::default()))
+            .target(Target::writer(Captured::default()))
             .build()
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidConfig, "{what}: {err}");
@@ -103,14 +104,9 @@ fn dropping_the_backend_writes_everything() {
             backend.emit(record(seq));
         }
         drop(backend);
-        let text = std::fs::read_to_string(&path).unwrap();
-        let seqs: Vec<u64> = text
-            .lines()
-            .map(|line| {
-                serde_json::from_str::<serde_json::Value>(line).unwrap()["seq"]
-                    .as_u64()
-                    .unwrap()
-            })
+        let seqs: Vec<u64> = logswap_testkit::read_lines(&path)
+            .iter()
+            .map(|line| line.u64("seq").unwrap())
             .collect();
         assert_eq!(seqs, (0..1000).collect::<Vec<_>>());
     });
@@ -119,10 +115,10 @@ fn dropping_the_backend_writes_everything() {
 #[test]
 fn concurrent_shutdowns_all_return_after_the_writer_is_done() {
     within(60, "concurrent shutdowns", || {
-        let memory = Memory::default();
+        let memory = Captured::default();
         let backend = Arc::new(
             FlumeBackend::builder()
-                .target(Target::writer(common::Slow {
+                .target(Target::writer(Slow {
                     out: memory.clone(),
                     delay: std::time::Duration::from_micros(100),
                 }))
@@ -157,7 +153,7 @@ fn concurrent_shutdowns_all_return_after_the_writer_is_done() {
 /// A target that panics on its first `panics` writes, then works.
 struct PanicsFirst {
     panics: usize,
-    out: Memory,
+    out: Captured,
 }
 
 impl io::Write for PanicsFirst {
@@ -177,7 +173,7 @@ impl io::Write for PanicsFirst {
 #[test]
 fn a_target_that_panics_is_counted_and_the_writer_goes_on() {
     within(60, "a panicking target", || {
-        let out = Memory::default();
+        let out = Captured::default();
         let backend = FlumeBackend::builder()
             .target(Target::writer(PanicsFirst {
                 panics: 3,

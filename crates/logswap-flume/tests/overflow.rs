@@ -6,9 +6,11 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::{within, Gated, Slow};
+use common::{slow_captured, within};
 use logswap_core::{Backend, Field, Level, Record, Target};
 use logswap_flume::{FlumeBackend, Overflow, DROP_REPORT_MESSAGE};
+use logswap_testkit::targets::{Gated, Release, Slow};
+use logswap_testkit::LogLine;
 
 const RECORDS: u64 = 400;
 
@@ -31,7 +33,7 @@ fn emit_burst(backend: &FlumeBackend) {
 /// A backend with a 16-record queue in front of a target that sleeps 1 ms per write and
 /// gets every line by itself, so a burst overflows it at once.
 fn under_pressure(overflow: Overflow) -> (FlumeBackend, Slow) {
-    let slow = Slow::new(Duration::from_millis(1));
+    let slow = slow_captured(Duration::from_millis(1));
     let backend = FlumeBackend::builder()
         .target(Target::writer(slow.clone()))
         .capacity(16)
@@ -44,22 +46,30 @@ fn under_pressure(overflow: Overflow) -> (FlumeBackend, Slow) {
 
 /// The drop reports in `lines`: their total, the sum per level, and whether each says
 /// WARN from the writer thread with an ordered window.
-fn reported_drops(lines: &[serde_json::Value]) -> (u64, BTreeMap<String, u64>, usize) {
+fn reported_drops(lines: &[LogLine]) -> (u64, BTreeMap<String, u64>, usize) {
     let mut total = 0;
     let mut by_level = BTreeMap::new();
     let reports: Vec<_> = lines
         .iter()
-        .filter(|line| line["msg"] == DROP_REPORT_MESSAGE)
+        .filter(|line| line.str("msg") == Some(DROP_REPORT_MESSAGE))
         .collect();
     for report in &reports {
-        assert_eq!(report["level"], "WARN", "{report}");
-        assert_eq!(report["target"], "logswap", "{report}");
-        assert_eq!(report["thread_name"], "logswap-writer", "{report}");
-        let first = report["first_drop"].as_str().expect("first_drop");
-        let last = report["last_drop"].as_str().expect("last_drop");
-        assert!(first <= last, "the window is ordered: {report}");
-        total += report["dropped"].as_u64().expect("dropped");
-        for (level, count) in report["dropped_by_level"].as_object().expect("by level") {
+        assert_eq!(report.str("level"), Some("WARN"), "{report:?}");
+        assert_eq!(report.str("target"), Some("logswap"), "{report:?}");
+        assert_eq!(
+            report.str("thread_name"),
+            Some("logswap-writer"),
+            "{report:?}"
+        );
+        let first = report.str("first_drop").expect("first_drop");
+        let last = report.str("last_drop").expect("last_drop");
+        assert!(first <= last, "the window is ordered: {report:?}");
+        total += report.u64("dropped").expect("dropped");
+        for (level, count) in report
+            .get("dropped_by_level")
+            .and_then(serde_json::Value::as_object)
+            .expect("by level")
+        {
             *by_level.entry(level.clone()).or_default() += count.as_u64().unwrap();
         }
     }
@@ -164,7 +174,7 @@ fn drop_below_warn_never_loses_a_warn_or_an_error() {
 #[test]
 fn block_loses_nothing_and_counts_the_wait_and_the_high_water_mark() {
     within(60, "the Block burst", || {
-        let slow = Slow::new(Duration::from_millis(1));
+        let slow = slow_captured(Duration::from_millis(1));
         let backend = FlumeBackend::builder()
             .target(Target::writer(slow.clone()))
             .capacity(4)
@@ -211,7 +221,7 @@ fn block_loses_nothing_and_counts_the_wait_and_the_high_water_mark() {
 #[test]
 fn drop_newest_never_drops_a_flush() {
     within(60, "a flush behind a full DropNewest queue", || {
-        let gated = Gated::default();
+        let (gated, writing) = Gated::new();
         let backend = std::sync::Arc::new(
             FlumeBackend::builder()
                 .target(Target::writer(gated.clone()))
@@ -221,6 +231,7 @@ fn drop_newest_never_drops_a_flush() {
                 .build()
                 .unwrap(),
         );
+        let _release = Release(gated.clone());
         let emit = |seq: u64| {
             backend.emit(Record::new(
                 Level::Info,
@@ -230,7 +241,7 @@ fn drop_newest_never_drops_a_flush() {
             ))
         };
         emit(0);
-        gated.gate.wait_for_writer(); // The writer holds record 0, stuck in its write.
+        writing.recv().unwrap(); // The writer holds record 0, stuck in its write.
         for seq in 1..10 {
             emit(seq); // Two fit in the queue; the other seven are dropped.
         }
@@ -245,7 +256,7 @@ fn drop_newest_never_drops_a_flush() {
             !flusher.is_finished(),
             "the flush waits for room and for the writer; it is neither dropped nor early"
         );
-        gated.gate.open();
+        gated.release();
         flusher.join().unwrap().expect("flush");
         assert_eq!(common::seqs(&gated.out.lines(), "queued"), vec![0, 1, 2]);
         backend.shutdown().unwrap();

@@ -9,14 +9,15 @@ use std::io;
 use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use common::{within, Gate, Memory};
+use common::within;
 use logswap_core::{Backend, Error, ErrorKind, Field, Level, Logger, Target, Value};
 use logswap_flume::FlumeBackend;
+use logswap_testkit::targets::{Captured, Gated};
 
 /// A target that logs through the backend it writes for, from inside `write`: an echo for
 /// each line that is not an echo itself, and once, a flush and a shutdown.
 struct Echo {
-    out: Memory,
+    out: Captured,
     log: Arc<OnceLock<Logger>>,
     calls_from_write: Arc<Mutex<Vec<Result<(), Error>>>>,
 }
@@ -48,7 +49,7 @@ impl io::Write for Echo {
 #[test]
 fn logging_flushing_and_shutting_down_from_inside_the_target_do_not_deadlock() {
     within(60, "logging from inside the target", || {
-        let out = Memory::default();
+        let out = Captured::default();
         let slot = Arc::new(OnceLock::new());
         let calls = Arc::new(Mutex::new(Vec::new()));
         let backend: Arc<dyn Backend> = Arc::new(
@@ -85,12 +86,15 @@ fn logging_flushing_and_shutting_down_from_inside_the_target_do_not_deadlock() {
             (0..200).collect::<Vec<_>>(),
             "every record from outside is written, in order"
         );
-        let echoes = lines.iter().filter(|line| line["msg"] == "echo").count() as u64;
+        let echoes = lines
+            .iter()
+            .filter(|line| line.str("msg") == Some("echo"))
+            .count() as u64;
         let reports: Vec<_> = lines
             .iter()
-            .filter(|line| line["msg"] == logswap_flume::DROP_REPORT_MESSAGE)
+            .filter(|line| line.str("msg") == Some(logswap_flume::DROP_REPORT_MESSAGE))
             .collect();
-        let reported: u64 = reports.iter().map(|r| r["dropped"].as_u64().unwrap()).sum();
+        let reported: u64 = reports.iter().map(|r| r.u64("dropped").unwrap()).sum();
         assert_eq!(
             stats.emitted,
             400 + reports.len() as u64,
@@ -120,7 +124,7 @@ impl fmt::Display for Chatty {
 #[test]
 fn a_display_impl_that_logs_and_flushes_does_not_deadlock() {
     within(60, "logging from a Display impl", || {
-        let out = Memory::default();
+        let out = Captured::default();
         let backend: Arc<dyn Backend> = Arc::new(
             FlumeBackend::builder()
                 .target(Target::writer(out.clone()))
@@ -137,34 +141,39 @@ fn a_display_impl_that_logs_and_flushes_does_not_deadlock() {
         }
         log.shutdown().unwrap();
         let lines = out.lines();
-        let count = |msg: &str| lines.iter().filter(|line| line["msg"] == msg).count();
+        let count = |msg: &str| {
+            lines
+                .iter()
+                .filter(|line| line.str("msg") == Some(msg))
+                .count()
+        };
         assert_eq!((count("outer"), count("from display")), (50, 50));
         assert!(lines
             .iter()
-            .filter(|line| line["msg"] == "outer")
-            .all(|line| line["value"] == "chatty"));
+            .filter(|line| line.str("msg") == Some("outer"))
+            .all(|line| line.str("value") == Some("chatty")));
         assert_eq!(backend.stats().dropped, 0);
     });
 }
 
 /// A target that holds a logger of its own backend and drops it from inside `write`, after
 /// the test has dropped every other handle: the backend is then dropped on its own writer
-/// thread. It tells the test when the writer thread drops it in the end.
+/// thread. Its writes wait at a gate, and it tells the test when the writer thread drops
+/// it in the end.
 struct DropsLastHandle {
-    out: Memory,
+    out: Gated,
     slot: Arc<Mutex<Option<Logger>>>,
-    gate: Gate,
     dropped: mpsc::Sender<()>,
 }
 
 impl io::Write for DropsLastHandle {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.out.write(buf)?; // Waits here until the test opens the gate.
         if String::from_utf8_lossy(buf).contains("\"msg\":\"go\"") {
-            self.gate.pass();
             let last = self.slot.lock().unwrap().take();
             drop(last); // FlumeBackend::drop runs here, on the writer thread.
         }
-        self.out.write(buf)
+        Ok(written)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -181,15 +190,13 @@ impl Drop for DropsLastHandle {
 #[test]
 fn the_last_handle_dropped_on_the_writer_thread_does_not_deadlock_or_lose_records() {
     within(60, "dropping the backend on its own writer thread", || {
-        let out = Memory::default();
+        let (gated, writing) = Gated::new();
         let slot = Arc::new(Mutex::new(None));
-        let gate = Gate::default();
         let (dropped_tx, dropped_rx) = mpsc::channel();
         let backend = FlumeBackend::builder()
             .target(Target::writer(DropsLastHandle {
-                out: out.clone(),
+                out: gated.clone(),
                 slot: slot.clone(),
-                gate: gate.clone(),
                 dropped: dropped_tx,
             }))
             .buffer_bytes(0)
@@ -198,18 +205,18 @@ fn the_last_handle_dropped_on_the_writer_thread_does_not_deadlock_or_lose_record
         let log = Logger::new(Arc::new(backend));
         *slot.lock().unwrap() = Some(log.clone());
         log.log(Level::Info, "go", []);
-        gate.wait_for_writer(); // The writer is inside write("go").
+        writing.recv().unwrap(); // The writer is inside write("go").
         for seq in 0..5u64 {
             log.log(Level::Info, "queued behind", [Field::new("seq", seq)]);
         }
         drop(log); // Now only the target holds the backend.
-        gate.open();
+        gated.release();
 
         dropped_rx
             .recv_timeout(Duration::from_secs(30))
             .expect("the writer thread finishes and drops its target");
-        let lines = out.lines();
-        assert_eq!(lines[0]["msg"], "go");
+        let lines = gated.out.lines();
+        assert_eq!(lines[0].str("msg"), Some("go"));
         assert_eq!(
             common::seqs(&lines, "queued behind"),
             (0..5).collect::<Vec<_>>(),
