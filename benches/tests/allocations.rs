@@ -13,8 +13,9 @@ use std::cell::Cell;
 use std::io::{self, Write};
 use std::sync::{Arc, Condvar, Mutex};
 
+use logswap_benches::reference::Discard;
 use logswap_benches::workload::log_record;
-use logswap_core::{Backend, Error, Level, Logger, Record, Stats, Target};
+use logswap_core::{Backend, Level, Logger, Target};
 use logswap_flume::{FlumeBackend, Overflow};
 
 struct CountingThisThread;
@@ -62,27 +63,6 @@ fn allocations_during(body: impl FnOnce()) -> u64 {
     body();
     COUNTING.with(|c| c.set(false));
     ALLOCATIONS.with(Cell::get)
-}
-
-/// A backend that keeps nothing: it drops each record on the caller's thread.
-struct Discard;
-
-impl Backend for Discard {
-    fn emit(&self, record: Record) {
-        drop(record);
-    }
-    fn flush(&self) -> Result<(), Error> {
-        Ok(())
-    }
-    fn shutdown(&self) -> Result<(), Error> {
-        Ok(())
-    }
-    fn stats(&self) -> Stats {
-        Stats::default()
-    }
-    fn name(&self) -> &'static str {
-        "discard"
-    }
 }
 
 #[test]
