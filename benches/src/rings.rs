@@ -268,7 +268,7 @@ impl Backend for RingBackend {
                 .unwrap_or_else(PoisonError::into_inner)
                 .0;
         }
-        done.1.clone_result()
+        done.1.clone()
     }
 
     fn shutdown(&self) -> Result<(), Error> {
@@ -434,20 +434,6 @@ fn touch_every_slot(producer: &mut Producer<Record>, consumer: &mut Consumer<Rec
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// `Result<(), Error>` without `Error: Clone`.
-trait CloneResult {
-    fn clone_result(&self) -> Result<(), Error>;
-}
-
-impl CloneResult for Result<(), Error> {
-    fn clone_result(&self) -> Result<(), Error> {
-        match self {
-            Ok(()) => Ok(()),
-            Err(err) => Err(Error::new(err.kind(), err.message().to_owned())),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
 
 /// What went wrong, without the details; match on it to decide what to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,11 +35,14 @@ pub enum ErrorKind {
 /// assert_eq!(err.kind(), ErrorKind::Open);
 /// assert!(err.to_string().contains("/proc/definitely/not/here.log"));
 /// ```
-#[derive(Debug)]
+///
+/// It is `Clone` (the OS error is shared), so one outcome can be handed to several
+/// callers, say every flush that waited for the same write.
+#[derive(Debug, Clone)]
 pub struct Error {
     kind: ErrorKind,
     message: String,
-    source: Option<io::Error>,
+    source: Option<Arc<io::Error>>,
 }
 
 impl Error {
@@ -56,7 +60,7 @@ impl Error {
         Error {
             kind,
             message: message.into(),
-            source: Some(source),
+            source: Some(Arc::new(source)),
         }
     }
 
@@ -111,7 +115,25 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.source
-            .as_ref()
+            .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    #[test]
+    fn a_clone_keeps_the_kind_the_message_and_the_os_error() {
+        let os = io::Error::from_raw_os_error(28); // ENOSPC
+        let err = Error::with_io(ErrorKind::Write, "writing app.log failed", os);
+        let copy = err.clone();
+        assert_eq!(copy.kind(), ErrorKind::Write);
+        assert_eq!(copy.message(), "writing app.log failed");
+        let source = copy.source().and_then(|s| s.downcast_ref::<io::Error>());
+        assert_eq!(source.and_then(io::Error::raw_os_error), Some(28));
     }
 }
