@@ -123,6 +123,7 @@ impl RingBackend {
             shared: shared.clone(),
             sink,
             rings: Vec::new(),
+            flushes_answered: 0,
         };
         let handle = thread::Builder::new()
             .name("logswap-rings-writer".into())
@@ -318,6 +319,8 @@ struct Writer {
     shared: Arc<Shared>,
     sink: Sink,
     rings: Vec<(Arc<RingState>, Consumer<Record>)>,
+    /// The flushes answered so far (a count, as `flushes_asked`).
+    flushes_answered: u64,
 }
 
 impl Writer {
@@ -327,13 +330,19 @@ impl Writer {
             let closing = self.shared.closed.load(Ordering::Acquire);
             self.adopt_new_rings(flushes_asked > 0 || closing);
             let taken = self.take_all();
+            // Every record logged before the flushes counted in `flushes_asked` was in its
+            // ring when the count was read, so this pass took it: answer them now, not when
+            // the rings run dry, which a steady load from other threads could put off.
+            if flushes_asked > self.flushes_answered {
+                let flushed = self.sink.flush();
+                self.answer_flushes(flushes_asked, flushed);
+            }
             if taken > 0 {
                 self.room_freed();
                 continue;
             }
-            // Dry: everything asked for before `flushes_asked` was read is in the sink.
-            let flushed = self.sink.flush();
-            self.answer_flushes(flushes_asked, flushed);
+            // Dry: write out what the sink holds, so an idle writer keeps nothing back.
+            let _ = self.sink.flush();
             if closing && self.quiet() {
                 // Every producer has seen `closed` or finished its push: nothing more comes.
                 self.adopt_new_rings(true);
@@ -385,7 +394,8 @@ impl Writer {
         }
     }
 
-    fn answer_flushes(&self, asked: u64, flushed: Result<(), Error>) {
+    fn answer_flushes(&mut self, asked: u64, flushed: Result<(), Error>) {
+        self.flushes_answered = self.flushes_answered.max(asked);
         let mut done = lock(&self.shared.flushes_done);
         if asked > done.0 || flushed.is_err() {
             *done = (asked.max(done.0), flushed);
@@ -492,5 +502,48 @@ mod tests {
         let stats = backend.stats();
         assert_eq!((stats.emitted, stats.written, stats.dropped), (2, 1, 1));
         assert_eq!(captured.lines().len(), 1);
+    }
+
+    #[test]
+    fn a_flush_returns_while_another_thread_keeps_logging() {
+        let slow = logswap_testkit::targets::Slow {
+            out: logswap_testkit::targets::Captured::default(),
+            delay: Duration::from_millis(1),
+        };
+        let out = slow.out.clone();
+        let backend = Arc::new(RingBackend::new(Target::writer(slow), 64).unwrap());
+        let log = Logger::new(backend.clone()).with_level(Level::Info);
+        let stop = AtomicBool::new(false);
+        thread::scope(|scope| {
+            let chatter = log.clone();
+            let stop = &stop;
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    chatter.log(Level::Info, "chatter", []);
+                }
+            });
+            thread::sleep(Duration::from_millis(50)); // The chatter's ring is full by now.
+            log.log(Level::Info, "mine", []);
+            let flushed = thread::scope(|inner| {
+                let flushing = inner.spawn(|| log.flush());
+                let started = Instant::now();
+                while !flushing.is_finished() && started.elapsed() < Duration::from_secs(10) {
+                    thread::sleep(Duration::from_millis(5));
+                }
+                let finished = flushing.is_finished();
+                stop.store(true, Ordering::Relaxed);
+                (finished, flushing.join().unwrap())
+            });
+            assert!(
+                flushed.0,
+                "the flush waited more than 10 s behind the chatter"
+            );
+            flushed.1.unwrap();
+            assert!(
+                out.text().contains("\"msg\":\"mine\""),
+                "the record logged before the flush is written when it returns"
+            );
+        });
+        backend.shutdown().unwrap();
     }
 }
