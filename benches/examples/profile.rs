@@ -15,6 +15,9 @@
 //! valgrind --tool=callgrind --separate-threads=yes target/release/examples/profile rings 40000
 //! # The caller's cost alone: a Logger whose backend drops every record:
 //! valgrind --tool=callgrind target/release/examples/profile record 40000
+//! # What a thread's first record costs in the rings experiment (it makes the thread's ring),
+//! # against its second, in five threads one after another:
+//! target/release/examples/profile rings-first
 //! # Wall time per record of building, formatting and serde_json, three rounds:
 //! target/release/examples/profile time 200000
 //! ```
@@ -45,8 +48,11 @@ fn main() {
         "emit" => emit(records, flume_backend()),
         "rings" => emit(records, rings_backend()),
         "record" => emit(records, Arc::new(Discard)),
+        "rings-first" => rings_first_record(),
         "time" => time(records),
-        _ => exit_with("usage: profile <format|serde|emit|rings|record|time> [records]"),
+        _ => {
+            exit_with("usage: profile <format|serde|emit|rings|record|rings-first|time> [records]")
+        }
     }
 }
 
@@ -83,6 +89,29 @@ fn rings_backend() -> Arc<dyn Backend> {
     let backend = RingBackend::new(Target::writer(io::sink()), DEFAULT_RING_CAPACITY)
         .unwrap_or_else(|err| exit_with(&err.to_string()));
     Arc::new(backend)
+}
+
+/// Times the first and the second record of five threads, one after another, through one
+/// rings backend: the first makes the thread's ring.
+fn rings_first_record() {
+    let log = Logger::new(rings_backend());
+    for producer in 0..5 {
+        let log = log.clone();
+        let timed = std::thread::spawn(move || {
+            let started = Instant::now();
+            log_record(&log, Level::Info, producer, 0, 0);
+            let first = started.elapsed();
+            let started = Instant::now();
+            log_record(&log, Level::Info, producer, 0, 1);
+            (first, started.elapsed())
+        })
+        .join()
+        .unwrap_or_else(|_| exit_with("a producer panicked"));
+        println!(
+            "thread {producer}: first record {:?}, second {:?}",
+            timed.0, timed.1
+        );
+    }
 }
 
 /// Logs `records` workload records through `backend` and waits until all are written.
