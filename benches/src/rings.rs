@@ -416,8 +416,10 @@ impl Writer {
         self.shared.writer_sleeps.store(true, Ordering::SeqCst);
         let asked = self.shared.flushes_asked.load(Ordering::Acquire);
         let nothing_new = !self.shared.has_new_rings.load(Ordering::Acquire);
-        let done = lock(&self.shared.flushes_done).0;
-        if nothing_new && asked == done && !self.shared.closed.load(Ordering::Acquire) {
+        if nothing_new
+            && asked == self.flushes_answered
+            && !self.shared.closed.load(Ordering::Acquire)
+        {
             if self.quiet() {
                 thread::park_timeout(RECHECK);
             } else {

@@ -87,7 +87,7 @@ fn ratio_reading(
 /// peers' rows by `key`, lower or higher being better; met when `ok` holds for the ratio.
 fn against_best_peer(
     target: &'static str,
-    (subject, flume, threads): (&str, Option<&RunResult>, u32),
+    (subject, row, threads): (&str, Option<&RunResult>, u32),
     peers: &[(String, &RunResult)],
     (key, lower_is_better): (fn(&RunResult) -> f64, bool),
     ok: &dyn Fn(f64) -> bool,
@@ -97,7 +97,7 @@ fn against_best_peer(
     ratio_reading(
         target,
         format!("{subject} {threads} / {}", best.map_or("-", |b| b.0)),
-        flume.zip(best).map(|(f, b)| (key(f), b.1)),
+        row.zip(best).map(|(r, b)| (key(r), b.1)),
         ok,
     )
 }
@@ -107,8 +107,8 @@ fn readings(rows: &[Row], (name, mode): (&str, &str)) -> Vec<Reading> {
     let mut out = Vec::new();
     let subject = format!("{name} {mode}");
     let subject = subject.as_str();
-    let flume1 = backend(rows, name, mode, 1);
-    let flume4 = backend(rows, name, mode, 4);
+    let one_producer = backend(rows, name, mode, 1);
+    let four_producers = backend(rows, name, mode, 4);
     let peers1 = peers(rows, 1);
     let peers4 = peers(rows, 4);
     let p50: fn(&RunResult) -> f64 = |r| r.latency.p50 as f64;
@@ -118,26 +118,26 @@ fn readings(rows: &[Row], (name, mode): (&str, &str)) -> Vec<Reading> {
     out.push(ratio_reading(
         "1. p50 at most 4x the clock row",
         format!("{subject} 1 / clock"),
-        flume1.zip(clock).map(|(f, c)| (p50(f), p50(c))),
+        one_producer.zip(clock).map(|(f, c)| (p50(f), p50(c))),
         &|r| r <= 4.0,
     ));
     out.push(against_best_peer(
         "1. p50 at most 1/3 of the best peer's",
-        (subject, flume1, 1),
+        (subject, one_producer, 1),
         &peers1,
         (p50, true),
         &|r| r <= 1.0 / 3.0,
     ));
     out.push(against_best_peer(
         "1. p99.9 lower than every peer's",
-        (subject, flume1, 1),
+        (subject, one_producer, 1),
         &peers1,
         (p999, true),
         &|r| r < 1.0,
     ));
     out.push(against_best_peer(
         "2. records/s at least 2x the best peer's",
-        (subject, flume1, 1),
+        (subject, one_producer, 1),
         &peers1,
         (rate, false),
         &|r| r >= 2.0,
@@ -156,7 +156,9 @@ fn readings(rows: &[Row], (name, mode): (&str, &str)) -> Vec<Reading> {
             "{subject} 1 / {}",
             limit.as_ref().map_or("-", |l| l.0.as_str())
         ),
-        flume1.zip(limit.as_ref()).map(|(f, l)| (rate(f), l.1)),
+        one_producer
+            .zip(limit.as_ref())
+            .map(|(f, l)| (rate(f), l.1)),
         &|r| r >= 0.7,
     ));
     out.push(ratio_reading(
@@ -170,7 +172,7 @@ fn readings(rows: &[Row], (name, mode): (&str, &str)) -> Vec<Reading> {
     out.push(Reading {
         target: "4. nothing lost with 4 producers",
         compared: format!("{subject} 4"),
-        measured: flume4.map_or("-".into(), |f| {
+        measured: four_producers.map_or("-".into(), |f| {
             format!(
                 "{} lost, sequences {}",
                 f.lost,
@@ -181,27 +183,27 @@ fn readings(rows: &[Row], (name, mode): (&str, &str)) -> Vec<Reading> {
                 }
             )
         }),
-        met: flume4.map(|f| f.lost == 0 && f.verified.ok),
+        met: four_producers.map(|f| f.lost == 0 && f.verified.ok),
     });
     out.push(against_best_peer(
         "4. p99.9 lower than every peer's",
-        (subject, flume4, 4),
+        (subject, four_producers, 4),
         &peers4,
         (p999, true),
         &|r| r < 1.0,
     ));
     out.push(against_best_peer(
         "4. records/s above every peer's",
-        (subject, flume4, 4),
+        (subject, four_producers, 4),
         &peers4,
         (rate, false),
         &|r| r > 1.0,
     ));
     let above_clock = |f: &RunResult| {
-        let (flume, clock) = (f.peak_rss_kib?, clock?.peak_rss_kib?);
-        Some((flume as f64 - clock as f64) / 1024.0)
+        let (ours, clock) = (f.peak_rss_kib?, clock?.peak_rss_kib?);
+        Some((ours as f64 - clock as f64) / 1024.0)
     };
-    let rss = [flume1, flume4]
+    let rss = [one_producer, four_producers]
         .into_iter()
         .flatten()
         .filter_map(above_clock)
