@@ -480,17 +480,7 @@ mod tests {
         assert_eq!(stats.emitted, 4 * per_producer);
         assert_eq!(stats.written, 4 * per_producer);
         backend.shutdown().unwrap();
-        let mut next = [0u64; 4];
-        for line in captured.lines() {
-            let producer = line.u64("producer").unwrap() as usize;
-            assert_eq!(
-                line.u64("seq"),
-                Some(next[producer]),
-                "in order, none missing"
-            );
-            next[producer] += 1;
-        }
-        assert_eq!(next, [per_producer; 4]);
+        logswap_testkit::assert_each_producer_in_order(&captured.lines(), 4, per_producer);
     }
 
     #[test]

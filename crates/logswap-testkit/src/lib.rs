@@ -39,7 +39,7 @@ mod properties;
 pub mod queued;
 pub mod targets;
 
-pub use lines::{read_lines, LogLine};
+pub use lines::{assert_each_producer_in_order, read_lines, LogLine};
 pub use properties::accounting::accounting;
 pub use properties::hostile::hostile_input;
 pub use properties::laziness::laziness;

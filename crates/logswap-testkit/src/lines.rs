@@ -58,6 +58,30 @@ impl LogLine {
     }
 }
 
+/// Asserts that `lines` hold, for each of `producers` producers (field `producer`, from 0),
+/// the sequence numbers (field `seq`) 0 to `per_producer` - 1, in order: none missing,
+/// none repeated, none out of order, and no line from another producer.
+pub fn assert_each_producer_in_order(lines: &[LogLine], producers: usize, per_producer: u64) {
+    let mut next_seq = vec![0u64; producers];
+    for line in lines {
+        let producer = line.u64("producer").expect("producer field") as usize;
+        assert!(
+            producer < producers,
+            "unknown producer {producer} in {line:?}"
+        );
+        assert_eq!(
+            line.u64("seq"),
+            Some(next_seq[producer]),
+            "producer {producer}: sequence out of order or missing"
+        );
+        next_seq[producer] += 1;
+    }
+    assert!(
+        next_seq.iter().all(|&n| n == per_producer),
+        "incomplete: {next_seq:?}, expected {per_producer} each"
+    );
+}
+
 /// Reads `path` and parses every line; panics naming the line that fails, or on a last
 /// line without its `\n`.
 pub fn read_lines(path: &Path) -> Vec<LogLine> {

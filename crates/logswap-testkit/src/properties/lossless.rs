@@ -8,7 +8,7 @@ use logswap_core::{Field, Level};
 
 use super::{assert_balanced, FileBackend};
 use crate::deadline::within_deadline;
-use crate::{env_size, read_lines, Factory};
+use crate::{assert_each_producer_in_order, env_size, read_lines, Factory};
 
 /// What the lossless test measured, for the closing notes of backend work.
 #[derive(Debug, Clone)]
@@ -97,25 +97,15 @@ pub fn lossless(factory: impl Factory) -> LosslessReport {
         let total = (threads * per_thread) as u64;
         let lines = read_lines(&under_test.path);
         assert_eq!(lines.len() as u64, total, "lines in the file");
-        let mut next_seq = vec![0u64; threads];
+        assert_each_producer_in_order(&lines, threads, per_thread as u64);
         for line in &lines {
             line.check_reserved_keys().unwrap();
-            let producer = line.u64("producer").expect("producer field") as usize;
-            let seq = line.u64("seq").expect("seq field");
-            assert_eq!(
-                seq, next_seq[producer],
-                "producer {producer}: sequence out of order or missing"
-            );
-            next_seq[producer] += 1;
+            let producer = line.u64("producer").expect("producer field");
             assert_eq!(
                 line.str("thread_name"),
                 Some(format!("producer-{producer}").as_str())
             );
         }
-        assert!(
-            next_seq.iter().all(|&n| n == per_thread as u64),
-            "incomplete: {next_seq:?}"
-        );
         let stats = under_test.backend.stats();
         assert_eq!(
             (stats.emitted, stats.written, stats.dropped),

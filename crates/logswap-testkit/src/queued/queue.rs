@@ -84,17 +84,7 @@ pub fn waits_for_room<B: Backend + 'static>(
     backend.shutdown().unwrap();
     let stats = backend.stats();
     assert_eq!((stats.emitted, stats.written, stats.dropped), (400, 400, 0));
-    let mut next = [0u64; 4];
-    for line in out.out.lines() {
-        let producer = line.u64("producer").unwrap() as usize;
-        assert_eq!(
-            line.u64("seq"),
-            Some(next[producer]),
-            "in order per producer"
-        );
-        next[producer] += 1;
-    }
-    assert_eq!(next, [100; 4]);
+    crate::assert_each_producer_in_order(&out.out.lines(), 4, 100);
     backend
 }
 
