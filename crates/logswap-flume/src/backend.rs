@@ -93,18 +93,9 @@ impl FlumeBackend {
         // write is dropped when the queue is full.
         if self.overflow.waits_for(record.level) && !self.shared.on_writer_thread() {
             let started = Instant::now();
-            let mut msg = msg;
-            loop {
-                self.shared.wait_for_room(|| self.sender.is_full());
-                match self.sender.try_send(msg) {
-                    Ok(()) => break,
-                    Err(TrySendError::Full(back)) => msg = back,
-                    Err(TrySendError::Disconnected(_)) => {
-                        // The writer died while we waited.
-                        self.give_up();
-                        break;
-                    }
-                }
+            if self.send_waiting_for_room(msg, None).is_err() {
+                // The writer died while we waited.
+                self.give_up();
             }
             self.shared.add_blocked(started.elapsed());
         } else {
@@ -113,17 +104,18 @@ impl FlumeBackend {
         }
     }
 
-    /// Sends a flush marker, waiting for room like a record in [`Overflow::Block`] (never
-    /// with flume's blocking `send`, which can leave one message more than the capacity in
-    /// the queue and so double its buffer). `Err(true)` when `deadline` passed first,
-    /// `Err(false)` when the writer is gone.
-    fn send_marker(&self, marker: Msg, deadline: Option<Instant>) -> Result<(), bool> {
-        let mut marker = marker;
+    /// Sends `msg`, waiting for room while the queue is full: a record in
+    /// [`Overflow::Block`], and every flush marker. Never with flume's blocking `send`,
+    /// which can leave one message more than the capacity in the queue and so double its
+    /// buffer. `Err(true)` when `deadline` passed first, `Err(false)` when the writer is
+    /// gone.
+    fn send_waiting_for_room(&self, msg: Msg, deadline: Option<Instant>) -> Result<(), bool> {
+        let mut msg = msg;
         loop {
-            match self.sender.try_send(marker) {
+            match self.sender.try_send(msg) {
                 Ok(()) => return Ok(()),
                 Err(TrySendError::Disconnected(_)) => return Err(false),
-                Err(TrySendError::Full(back)) => marker = back,
+                Err(TrySendError::Full(back)) => msg = back,
             }
             if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
                 return Err(true);
@@ -153,7 +145,7 @@ impl FlumeBackend {
             };
         }
         let (ack_tx, ack_rx) = flume::bounded(1);
-        let sent = self.send_marker(Msg::Flush(ack_tx), deadline);
+        let sent = self.send_waiting_for_room(Msg::Flush(ack_tx), deadline);
         if let Err(timed_out) = sent {
             self.shared.leave(1);
             return Err(if timed_out {
